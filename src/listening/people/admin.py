@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from listening.people.models import Organisation, Person
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "is_sample"]
+    list_filter = ["kind", "country", "is_sample"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation", "city", "consent_listed", "consent_quoted"]
+    list_filter = ["kind", "consent_listed", "consent_quoted", "is_sample", "city__region"]
+    search_fields = ["name", "title", "organisation__name"]
+    list_select_related = ["organisation", "city"]
+    autocomplete_fields = ["organisation", "city"]
+    prepopulated_fields = {"slug": ["name"]}
