@@ -1,0 +1,276 @@
+"""Base clusters, opinion groups, silhouette and k-smoothing, after Polis's clusters.clj.
+
+Polis clusters in two levels: participants' 2-D projections into (up to) 100 *base clusters*
+by k-means, then the base-cluster centres, weighted by their sizes, into 2..5 *opinion groups*;
+the number of groups is the one with the best silhouette over the base centres, smoothed
+across runs. A participant's group is the group of their base cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+BASE_K = 100
+MAX_GROUPS = 5
+BASE_ITERS = 100
+# Polis passes :cluster-iters to kmeans, which reads :max-iters, so group k-means runs with
+# the default of 20 iterations.
+GROUP_ITERS = 20
+SAME_CLUSTERING_THRESHOLD = 0.01
+K_SMOOTHING_BUFFER = 4
+# Above this many participants, base clusters are fitted on a sample, then everyone is
+# assigned and the centres refined with a few full passes.
+BASE_SAMPLE_SIZE = 50_000
+# Below this many points the small, exactly-Polis k-means is used; above it scikit-learn's
+# Lloyd (same algorithm, compiled), single-threaded so results do not depend on threads.
+SMALL_KMEANS_MAX_POINTS = 4_000
+
+
+@dataclass
+class Clustering:
+    labels: IntArray  # index into centres, per point
+    centres: FloatArray  # (k, 2)
+    sizes: IntArray  # points per cluster (unweighted)
+
+
+def first_distinct(points: FloatArray, k: int) -> IntArray:
+    """Indices of the first ``k`` distinct rows, in order (Polis's init-clusters)."""
+    if len(points) == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, first = np.unique(points, axis=0, return_index=True)
+    return np.sort(first)[:k].astype(np.int64)
+
+
+def _nearest(points: FloatArray, centres: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Nearest centre per point (first on ties) and the squared distance to it."""
+    n = len(points)
+    labels = np.empty(n, dtype=np.int64)
+    best = np.empty(n)
+    step = max(1, 4_000_000 // max(len(centres), 1))
+    for lo in range(0, n, step):
+        p = points[lo : lo + step]
+        d = ((p[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+        lab = np.argmin(d, axis=1)
+        labels[lo : lo + step] = lab
+        best[lo : lo + step] = d[np.arange(len(p)), lab]
+    return labels, best
+
+
+def _weighted_centres(
+    points: FloatArray, labels: IntArray, k: int, weights: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    wsum = np.bincount(labels, weights=weights, minlength=k)
+    cx = np.bincount(labels, weights=weights * points[:, 0], minlength=k)
+    cy = np.bincount(labels, weights=weights * points[:, 1], minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centres = np.stack([cx / wsum, cy / wsum], axis=1)
+    return centres, wsum
+
+
+def polis_kmeans(
+    points: FloatArray,
+    init_centres: FloatArray,
+    *,
+    weights: FloatArray | None = None,
+    max_iters: int = BASE_ITERS,
+) -> Clustering:
+    """Lloyd's k-means as Polis runs it: empty clusters are dropped, and it stops when every
+    (sorted) centre moved less than 0.01, or after ``max_iters`` further steps."""
+    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
+    centres = np.asarray(init_centres, dtype=np.float64).copy()
+    labels = np.zeros(len(points), dtype=np.int64)
+    for _ in range(max_iters + 1):
+        labels, _ = _nearest(points, centres)
+        new, wsum = _weighted_centres(points, labels, len(centres), w)
+        alive = wsum > 0
+        new = new[alive]
+        remap = np.cumsum(alive) - 1
+        labels = remap[labels]
+        done = len(new) == len(centres) and _same(centres, new)
+        centres = new
+        if done:
+            break
+    sizes = np.bincount(labels, minlength=len(centres)).astype(np.int64)
+    return Clustering(labels=labels, centres=centres, sizes=sizes)
+
+
+def _same(a: FloatArray, b: FloatArray) -> bool:
+    sa = a[np.lexsort((a[:, 1], a[:, 0]))]
+    sb = b[np.lexsort((b[:, 1], b[:, 0]))]
+    return bool(np.all(np.sqrt(((sa - sb) ** 2).sum(axis=1)) < SAME_CLUSTERING_THRESHOLD))
+
+
+def _fill_centres(points: FloatArray, centres: FloatArray, k: int) -> FloatArray:
+    """Warm start: keep distinct previous centres, add the most distal points up to ``k``."""
+    if len(centres):
+        centres = np.unique(centres, axis=0)
+    n_distinct = len(np.unique(points, axis=0))
+    target = min(k, n_distinct)
+    centres = centres[:target]
+    if len(centres) == 0:
+        return points[first_distinct(points, target)]
+    _, d = _nearest(points, centres)
+    out = [centres]
+    while sum(len(c) for c in out) < target:
+        i = int(np.argmax(d))
+        if d[i] <= 0:
+            break
+        new = points[i : i + 1]
+        out.append(new)
+        d = np.minimum(d, ((points - new) ** 2).sum(axis=1))
+    return np.concatenate(out, axis=0)
+
+
+def base_clusters(
+    points: FloatArray,
+    *,
+    k: int = BASE_K,
+    previous_centres: FloatArray | None = None,
+    seed: int = 0,
+) -> Clustering:
+    """Cluster participants' projections (in canonical order) into at most ``k`` base clusters."""
+    n = len(points)
+    if n == 0:
+        return Clustering(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
+    if previous_centres is not None and len(previous_centres):
+        init = _fill_centres(points, np.asarray(previous_centres, dtype=np.float64), k)
+    else:
+        init = points[first_distinct(points, k)]
+    if n <= SMALL_KMEANS_MAX_POINTS:
+        return polis_kmeans(points, init, max_iters=BASE_ITERS)
+    fit_points = points
+    if n > BASE_SAMPLE_SIZE:
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(n, size=BASE_SAMPLE_SIZE, replace=False))
+        fit_points = points[sample]
+    centres = _sk_lloyd(fit_points, init, BASE_ITERS)
+    if fit_points is not points:
+        centres = _sk_lloyd(points, centres, 3)
+    labels, _ = _nearest(points, centres)
+    centres, wsum = _weighted_centres(points, labels, len(centres), np.ones(n))
+    alive = wsum > 0
+    remap = np.cumsum(alive) - 1
+    labels = remap[labels]
+    centres = centres[alive]
+    sizes = np.bincount(labels, minlength=len(centres)).astype(np.int64)
+    return Clustering(labels=labels, centres=centres, sizes=sizes)
+
+
+def _sk_lloyd(points: FloatArray, init: FloatArray, max_iter: int) -> FloatArray:
+    km = KMeans(
+        n_clusters=len(init), init=init, n_init=1, max_iter=max_iter, tol=0.0, algorithm="lloyd"
+    )
+    with threadpool_limits(limits=1, user_api="openmp"):
+        km.fit(points)
+    return np.asarray(km.cluster_centers_, dtype=np.float64)
+
+
+def silhouette(centres: FloatArray, labels: IntArray) -> float:
+    """Mean silhouette over the base centres (unweighted, Polis's ``silhouette``)."""
+    n = len(centres)
+    if n < 2:
+        return 0.0
+    dist = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+    groups = np.unique(labels)
+    if len(groups) < 2:
+        return 0.0
+    scores = np.zeros(n)
+    sums = np.stack([dist[:, labels == g].sum(axis=1) for g in groups], axis=1)
+    counts = np.array([(labels == g).sum() for g in groups], dtype=np.float64)
+    own = np.searchsorted(groups, labels)
+    for i in range(n):
+        g = own[i]
+        if counts[g] <= 1:
+            scores[i] = 0.0
+            continue
+        a = sums[i, g] / (counts[g] - 1)
+        others = [sums[i, h] / counts[h] for h in range(len(groups)) if h != g]
+        b = min(others)
+        denom = max(a, b)
+        scores[i] = 0.0 if denom == 0 else (b - a) / denom
+    return float(scores.mean())
+
+
+def max_groups(n_base: int, max_k: int = MAX_GROUPS) -> int:
+    return min(max_k, 2 + n_base // 12)
+
+
+@dataclass
+class KSmoother:
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+    def update(self, this_k: int, buffer: int = K_SMOOTHING_BUFFER) -> KSmoother:
+        same = self.last_k is not None and this_k == self.last_k
+        count = self.last_k_count + 1 if same else 1
+        if count >= buffer or self.smoothed_k is None:
+            smoothed = this_k
+        else:
+            smoothed = self.smoothed_k
+        return KSmoother(last_k=this_k, last_k_count=count, smoothed_k=smoothed)
+
+
+@dataclass
+class GroupClustering:
+    k: int
+    base_labels: IntArray  # group index per base cluster
+    centres: FloatArray
+    silhouettes: dict[int, float] = field(default_factory=dict)
+    centres_by_k: dict[int, FloatArray] = field(default_factory=dict)
+    smoother: KSmoother = field(default_factory=KSmoother)
+
+
+def group_clusters(
+    base: Clustering,
+    *,
+    previous_by_k: dict[int, FloatArray] | None = None,
+    smoother: KSmoother | None = None,
+    max_k: int = MAX_GROUPS,
+) -> GroupClustering:
+    """Weighted k-means of base centres for k = 2..max, pick k by silhouette, smooth k."""
+    centres = base.centres
+    weights = base.sizes.astype(np.float64)
+    smoother = smoother or KSmoother()
+    n_distinct = len(np.unique(centres, axis=0)) if len(centres) else 0
+    if n_distinct < 2:
+        labels = np.zeros(len(centres), dtype=np.int64)
+        centre = (
+            (centres * weights[:, None]).sum(axis=0, keepdims=True) / max(weights.sum(), 1.0)
+            if len(centres)
+            else np.zeros((0, 2))
+        )
+        return GroupClustering(k=1, base_labels=labels, centres=centre, smoother=smoother)
+    results: dict[int, Clustering] = {}
+    scores: dict[int, float] = {}
+    for k in range(2, max_groups(len(centres), max_k) + 1):
+        prev = (previous_by_k or {}).get(k)
+        if prev is not None and len(prev):
+            init = _fill_centres(centres, np.asarray(prev, dtype=np.float64), k)
+        else:
+            init = centres[first_distinct(centres, k)]
+        clustering = polis_kmeans(centres, init, weights=weights, max_iters=GROUP_ITERS)
+        results[k] = clustering
+        scores[k] = silhouette(centres, clustering.labels)
+    # max-key keeps the last of equal maxima, i.e. the largest such k.
+    best = max(scores.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    new_smoother = smoother.update(best)
+    chosen_k = new_smoother.smoothed_k if new_smoother.smoothed_k in results else best
+    assert chosen_k is not None
+    chosen = results[chosen_k]
+    return GroupClustering(
+        k=len(chosen.centres),
+        base_labels=chosen.labels,
+        centres=chosen.centres,
+        silhouettes=scores,
+        centres_by_k={k: c.centres for k, c in results.items()},
+        smoother=new_smoother,
+    )

@@ -1,0 +1,406 @@
+"""The opinion map of a conversation: ``compute_opinions`` and its state and result."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import clustering, pca, repness
+from .bridging import bridging_scores, partition_score
+from .counts import Counts, counts_by_class
+from .matrix import Id, VoteMatrix, id_sort_key
+from .participation import in_conversation
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+STATE_VERSION = 1
+
+
+@dataclass
+class OpinionState:
+    """What a run needs from the previous one: who is in, k-smoothing, warm starts."""
+
+    in_conversation: set[Id] = field(default_factory=set)
+    k_smoother: clustering.KSmoother = field(default_factory=clustering.KSmoother)
+    base_centres: FloatArray | None = None
+    group_centres_by_k: dict[int, FloatArray] = field(default_factory=dict)
+    components: dict[Id, tuple[float, float]] = field(default_factory=dict)
+    runs: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "runs": self.runs,
+            "in_conversation": sorted(self.in_conversation, key=id_sort_key),
+            "k_smoother": {
+                "last_k": self.k_smoother.last_k,
+                "last_k_count": self.k_smoother.last_k_count,
+                "smoothed_k": self.k_smoother.smoothed_k,
+            },
+            "base_centres": (
+                [] if self.base_centres is None else _round_list(self.base_centres.tolist())
+            ),
+            "group_centres_by_k": {
+                str(k): _round_list(c.tolist()) for k, c in sorted(self.group_centres_by_k.items())
+            },
+            "components": [
+                [sid, float(c[0]), float(c[1])]
+                for sid, c in sorted(self.components.items(), key=lambda kv: id_sort_key(kv[0]))
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> OpinionState:
+        smoother = data.get("k_smoother") or {}
+        base = data.get("base_centres") or []
+        return cls(
+            in_conversation=set(_hashable(p) for p in data.get("in_conversation", [])),
+            k_smoother=clustering.KSmoother(
+                last_k=smoother.get("last_k"),
+                last_k_count=int(smoother.get("last_k_count", 0)),
+                smoothed_k=smoother.get("smoothed_k"),
+            ),
+            base_centres=np.asarray(base, dtype=np.float64).reshape(-1, 2) if base else None,
+            group_centres_by_k={
+                int(k): np.asarray(v, dtype=np.float64).reshape(-1, 2)
+                for k, v in (data.get("group_centres_by_k") or {}).items()
+            },
+            components={
+                _hashable(row[0]): (float(row[1]), float(row[2]))
+                for row in data.get("components", [])
+            },
+            runs=int(data.get("runs", 0)),
+        )
+
+
+def _hashable(value: Any) -> Id:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _round_list(rows: list[list[float]]) -> list[list[float]]:
+    return [[float(x) for x in row] for row in rows]
+
+
+@dataclass
+class Group:
+    id: int
+    size: int
+    centre: tuple[float, float]
+    representative: list[dict[str, Any]]
+
+
+@dataclass
+class OpinionResult:
+    participant_ids: list[Id]
+    statement_ids: list[Id]
+    participant_xy: FloatArray
+    participant_group: IntArray  # -1: not grouped
+    in_conversation: npt.NDArray[np.bool_]
+    base_cluster: IntArray  # -1: not clustered
+    base_centres: FloatArray
+    statement_xy: FloatArray
+    statement_counts: Counts  # one class: everyone
+    in_conversation_counts: Counts  # one class: everyone in the conversation
+    groups: list[Group]
+    group_counts: Counts
+    consensus: dict[str, list[dict[str, Any]]]
+    group_informed_consensus: FloatArray
+    bridging: FloatArray
+    attribute_classes: dict[str, list[str]]
+    attribute_counts: dict[str, Counts]
+    explained_variance: FloatArray
+    silhouettes: dict[int, float]
+    state: OpinionState
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def group_of(self, participant: Id) -> int | None:
+        i = self.participant_ids.index(participant)
+        g = int(self.participant_group[i])
+        return None if g < 0 else g
+
+    def to_json(self, *, include_timings: bool | None = None) -> dict[str, Any]:
+        sid = [str(s) for s in self.statement_ids]
+        participants: dict[str, Any] = {}
+        xy = self.participant_xy
+        for i, p in enumerate(self.participant_ids):
+            g = int(self.participant_group[i])
+            participants[str(p)] = {
+                "x": _f(xy[i, 0]),
+                "y": _f(xy[i, 1]),
+                "group": None if g < 0 else g,
+                "in_conversation": bool(self.in_conversation[i]),
+            }
+        groups: dict[str, Any] = {}
+        for grp in self.groups:
+            groups[str(grp.id)] = {
+                "size": grp.size,
+                "center": [_f(grp.centre[0]), _f(grp.centre[1])],
+                "representative": [self._statement_item(r) for r in grp.representative],
+                "votes": {
+                    sid[j]: self.group_counts.row(grp.id, j) for j in range(len(sid))
+                },
+            }
+        statements: dict[str, Any] = {}
+        for j, s in enumerate(sid):
+            row = self.statement_counts.row(0, j)
+            statements[s] = {
+                "x": _f(self.statement_xy[j, 0]),
+                "y": _f(self.statement_xy[j, 1]),
+                "bridging": _f(self.bridging[j]),
+                "group_informed_consensus": _f(self.group_informed_consensus[j]),
+                **row,
+            }
+        attributes: dict[str, Any] = {}
+        for name, classes in self.attribute_classes.items():
+            counts = self.attribute_counts[name]
+            attributes[name] = {
+                cls: {sid[j]: counts.row(c, j) for j in range(len(sid))}
+                for c, cls in enumerate(classes)
+            }
+            for j, s in enumerate(sid):
+                statements[s].setdefault("bridging_by", {})[name] = _f(
+                    partition_score(
+                        Counts(
+                            counts.agree[:, j : j + 1],
+                            counts.disagree[:, j : j + 1],
+                            counts.seen[:, j : j + 1],
+                        )
+                    )[0]
+                )
+        out: dict[str, Any] = {
+            "participants": participants,
+            "groups": groups,
+            "consensus": {
+                k: [self._statement_item(item) for item in v] for k, v in self.consensus.items()
+            },
+            "statements": statements,
+            "attributes": attributes,
+            "pca": {"explained_variance": [_f(v) for v in self.explained_variance]},
+            "silhouettes": {str(k): _f(v) for k, v in sorted(self.silhouettes.items())},
+            "n_in_conversation": int(self.in_conversation.sum()),
+        }
+        if include_timings or (include_timings is None and self.timings):
+            out["timings"] = {k: round(v, 6) for k, v in self.timings.items()}
+        return out
+
+    def _statement_item(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        out = {"statement": _json_id(self.statement_ids[int(item["index"])])}
+        out.update({k: _jsonable(v) for k, v in item.items() if k != "index"})
+        return out
+
+
+def _f(x: Any) -> float:
+    v = float(x)
+    return v if math.isfinite(v) else 0.0
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (np.floating, float)):
+        return _f(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+def _json_id(v: Id) -> Any:
+    return v if isinstance(v, (int, str)) else str(v)
+
+
+def canonical_rank(ids: list[Id]) -> IntArray:
+    """Each id's position when ids are sorted (numbers numerically, then strings)."""
+    n = len(ids)
+    order: IntArray
+    try:
+        arr = np.asarray(ids)
+        if arr.dtype.kind in "iu" and arr.shape == (n,):
+            order = np.argsort(arr, kind="stable").astype(np.int64)
+        else:
+            raise TypeError
+    except (TypeError, ValueError, OverflowError):
+        order = np.asarray(
+            sorted(range(n), key=lambda i: id_sort_key(ids[i])), dtype=np.int64
+        ).reshape(n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rank
+
+
+Progress = Callable[[str], None]
+
+
+def compute_opinions(
+    matrix: VoteMatrix,
+    *,
+    state: OpinionState | None = None,
+    seed: int = 0,
+    attributes: Mapping[str, Mapping[Hashable, str]] | None = None,
+    hidden_statements: int = 0,
+    progress: Progress | None = None,
+) -> OpinionResult:
+    """Compute the opinion map of a conversation from its vote matrix.
+
+    ``state`` is the previous run's ``result.state`` (or None for a first run). ``attributes``
+    maps an attribute name (e.g. ``"constituency"``) to {participant id: value}; bridging is
+    then also measured across its values. ``hidden_statements`` reproduces Polis's treatment
+    of statements moderated out after being voted on: Polis keeps them as all-zero columns,
+    so they count towards every participant's votes and towards the number of statements in
+    the projection scale. Leave it 0 outside Polis comparisons.
+    """
+    timings: dict[str, float] = {}
+    state = state or OpinionState()
+    n, m = matrix.shape
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+        if progress is not None:
+            progress(stage)
+
+    # Participation ----------------------------------------------------------------------
+    counts = matrix.row_counts()
+    rank = canonical_rank(matrix.participant_ids)
+    previously = None
+    if state.in_conversation:
+        pindex = matrix.participant_index()
+        previously = np.zeros(n, dtype=bool)
+        for p in state.in_conversation:
+            i = pindex.get(p)
+            if i is not None:
+                previously[i] = True
+    in_conv = in_conversation(counts, m + hidden_statements, previously_in=previously, rank=rank)
+    lap("participation")
+
+    # PCA --------------------------------------------------------------------------------
+    previous_components = None
+    if state.components:
+        previous_components = np.zeros((2, m))
+        for j, s in enumerate(matrix.statement_ids):
+            c = state.components.get(s)
+            if c is not None:
+                previous_components[:, j] = c
+        if not np.any(previous_components):
+            previous_components = None
+    large = matrix.n_votes > 5_000_000
+    proj = pca.project(
+        matrix.votes,
+        seed=seed,
+        previous_components=previous_components,
+        n_statements_for_scaling=m + hidden_statements,
+        extra_votes_per_participant=hidden_statements,
+        dtype=np.float32 if large else np.float64,
+    )
+    lap("pca")
+
+    # Base clusters, in canonical participant order ---------------------------------------
+    members = np.flatnonzero(in_conv)
+    members = members[np.argsort(rank[members], kind="stable")]
+    points = proj.participants[members]
+    base = clustering.base_clusters(points, previous_centres=state.base_centres, seed=seed)
+    base_cluster = np.full(n, -1, dtype=np.int64)
+    base_cluster[members] = base.labels
+    lap("base_clusters")
+
+    # Opinion groups ---------------------------------------------------------------------
+    groups_fit = clustering.group_clusters(
+        base, previous_by_k=state.group_centres_by_k, smoother=state.k_smoother
+    )
+    participant_group = np.full(n, -1, dtype=np.int64)
+    if len(members):
+        participant_group[members] = groups_fit.base_labels[base.labels]
+    n_groups = groups_fit.k if len(members) else 0
+    lap("groups")
+
+    # Counts -----------------------------------------------------------------------------
+    everyone = counts_by_class(matrix, np.zeros(n, dtype=np.int64), 1)
+    conv_counts = counts_by_class(matrix, np.where(in_conv, 0, -1), 1)
+    group_counts = counts_by_class(matrix, participant_group, n_groups)
+    lap("counts")
+
+    # Representative statements and consensus --------------------------------------------
+    rep = (
+        repness.representative(group_counts.agree, group_counts.disagree, group_counts.seen)
+        if n_groups >= 2
+        else [[] for _ in range(n_groups)]
+    )
+    cons = repness.consensus(conv_counts.agree[0], conv_counts.disagree[0], conv_counts.seen[0])
+    gic = repness.group_informed_consensus(group_counts.agree, group_counts.seen)
+    sizes = np.bincount(participant_group[participant_group >= 0], minlength=n_groups)
+    groups = [
+        Group(
+            id=g,
+            size=int(sizes[g]),
+            centre=(float(groups_fit.centres[g, 0]), float(groups_fit.centres[g, 1])),
+            representative=rep[g],
+        )
+        for g in range(n_groups)
+    ]
+    lap("repness")
+
+    # Bridging ---------------------------------------------------------------------------
+    partitions: list[Counts] = [group_counts] if n_groups >= 2 else []
+    attribute_classes: dict[str, list[str]] = {}
+    attribute_counts: dict[str, Counts] = {}
+    if attributes:
+        pindex = matrix.participant_index()
+        for name, mapping in attributes.items():
+            classes = sorted({str(v) for v in mapping.values()})
+            cindex = {c: i for i, c in enumerate(classes)}
+            labels = np.full(n, -1, dtype=np.int64)
+            for p, value in mapping.items():
+                i = pindex.get(p)
+                if i is not None:
+                    labels[i] = cindex[str(value)]
+            ac = counts_by_class(matrix, labels, len(classes))
+            attribute_classes[name] = classes
+            attribute_counts[name] = ac
+            if len(classes) >= 1:
+                partitions.append(ac)
+    if not partitions:
+        partitions = [conv_counts]
+    bridging = bridging_scores(partitions, m)
+    lap("bridging")
+
+    new_state = OpinionState(
+        in_conversation={matrix.participant_ids[i] for i in np.flatnonzero(in_conv)},
+        k_smoother=groups_fit.smoother,
+        base_centres=base.centres,
+        group_centres_by_k=groups_fit.centres_by_k,
+        components={
+            s: (float(proj.components[0, j]), float(proj.components[1, j]))
+            for j, s in enumerate(matrix.statement_ids)
+        },
+        runs=state.runs + 1,
+    )
+    return OpinionResult(
+        participant_ids=matrix.participant_ids,
+        statement_ids=matrix.statement_ids,
+        participant_xy=proj.participants,
+        participant_group=participant_group,
+        in_conversation=in_conv,
+        base_cluster=base_cluster,
+        base_centres=base.centres,
+        statement_xy=proj.statements,
+        statement_counts=everyone,
+        in_conversation_counts=conv_counts,
+        groups=groups,
+        group_counts=group_counts,
+        consensus=cons,
+        group_informed_consensus=gic,
+        bridging=bridging,
+        attribute_classes=attribute_classes,
+        attribute_counts=attribute_counts,
+        explained_variance=proj.explained_variance,
+        silhouettes=groups_fit.silhouettes,
+        state=new_state,
+        timings=timings,
+    )
