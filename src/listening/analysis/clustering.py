@@ -72,7 +72,7 @@ def _weighted_centres(
     cy = np.bincount(labels, weights=weights * points[:, 1], minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
         centres = np.stack([cx / wsum, cy / wsum], axis=1)
-    return centres, wsum
+    return centres, np.asarray(wsum, dtype=np.float64)
 
 
 def polis_kmeans(
@@ -173,7 +173,7 @@ def _sk_lloyd(points: FloatArray, init: FloatArray, max_iter: int) -> FloatArray
     return np.asarray(km.cluster_centers_, dtype=np.float64)
 
 
-def silhouette(centres: FloatArray, labels: IntArray) -> float:
+def silhouette(centres: FloatArray, labels: IntArray, weights: FloatArray | None = None) -> float:
     """Mean silhouette over the base centres (unweighted, Polis's ``silhouette``)."""
     n = len(centres)
     if n < 2:
@@ -183,20 +183,21 @@ def silhouette(centres: FloatArray, labels: IntArray) -> float:
     if len(groups) < 2:
         return 0.0
     scores = np.zeros(n)
-    sums = np.stack([dist[:, labels == g].sum(axis=1) for g in groups], axis=1)
-    counts = np.array([(labels == g).sum() for g in groups], dtype=np.float64)
+    w = np.ones(n) if weights is None else weights
+    sums = np.stack([(dist[:, labels == g] * w[labels == g]).sum(axis=1) for g in groups], axis=1)
+    counts = np.array([w[labels == g].sum() for g in groups], dtype=np.float64)
     own = np.searchsorted(groups, labels)
     for i in range(n):
         g = own[i]
-        if counts[g] <= 1:
+        if (labels == labels[i]).sum() <= 1:
             scores[i] = 0.0
             continue
-        a = sums[i, g] / (counts[g] - 1)
+        a = sums[i, g] / (counts[g] - (1 if weights is None else 0))
         others = [sums[i, h] / counts[h] for h in range(len(groups)) if h != g]
         b = min(others)
         denom = max(a, b)
         scores[i] = 0.0 if denom == 0 else (b - a) / denom
-    return float(scores.mean())
+    return float(np.average(scores, weights=w))
 
 
 def max_groups(n_base: int, max_k: int = MAX_GROUPS) -> int:
@@ -212,10 +213,7 @@ class KSmoother:
     def update(self, this_k: int, buffer: int = K_SMOOTHING_BUFFER) -> KSmoother:
         same = self.last_k is not None and this_k == self.last_k
         count = self.last_k_count + 1 if same else 1
-        if count >= buffer or self.smoothed_k is None:
-            smoothed = this_k
-        else:
-            smoothed = self.smoothed_k
+        smoothed = this_k if count >= buffer or self.smoothed_k is None else self.smoothed_k
         return KSmoother(last_k=this_k, last_k_count=count, smoothed_k=smoothed)
 
 
@@ -235,6 +233,7 @@ def group_clusters(
     previous_by_k: dict[int, FloatArray] | None = None,
     smoother: KSmoother | None = None,
     max_k: int = MAX_GROUPS,
+    seed: int = 0,
 ) -> GroupClustering:
     """Weighted k-means of base centres for k = 2..max, pick k by silhouette, smooth k."""
     centres = base.centres
@@ -255,9 +254,10 @@ def group_clusters(
         prev = (previous_by_k or {}).get(k)
         if prev is not None and len(prev):
             init = _fill_centres(centres, np.asarray(prev, dtype=np.float64), k)
+            clustering = polis_kmeans(centres, init, weights=weights, max_iters=GROUP_ITERS)
         else:
             init = centres[first_distinct(centres, k)]
-        clustering = polis_kmeans(centres, init, weights=weights, max_iters=GROUP_ITERS)
+            clustering = _best_of_starts(centres, weights, init, k, seed)
         results[k] = clustering
         scores[k] = silhouette(centres, clustering.labels)
     # max-key keeps the last of equal maxima, i.e. the largest such k.
@@ -274,3 +274,51 @@ def group_clusters(
         centres_by_k={k: c.centres for k, c in results.items()},
         smoother=new_smoother,
     )
+
+
+# Cold starts only (no previous clustering for this k): Polis's own start plus this many
+# seeded k-means++ starts; the lowest weighted inertia wins. Polis itself warm-starts from
+# its previous run, which a single cold run cannot reproduce (see docs/analysis.md).
+N_STARTS = 10
+
+
+def _inertia(points: FloatArray, weights: FloatArray, c: Clustering) -> float:
+    d = ((points - c.centres[c.labels]) ** 2).sum(axis=1)
+    return float((weights * d).sum())
+
+
+def _plus_plus(
+    points: FloatArray, weights: FloatArray, k: int, rng: np.random.Generator
+) -> FloatArray:
+    """Weighted k-means++ seeding."""
+    first = int(rng.choice(len(points), p=weights / weights.sum()))
+    chosen = [first]
+    d = ((points - points[first]) ** 2).sum(axis=1)
+    while len(chosen) < k:
+        w = weights * d
+        total = w.sum()
+        if total <= 0:
+            break
+        nxt = int(rng.choice(len(points), p=w / total))
+        chosen.append(nxt)
+        d = np.minimum(d, ((points - points[nxt]) ** 2).sum(axis=1))
+    return points[chosen]
+
+
+def _best_of_starts(
+    points: FloatArray, weights: FloatArray, init: FloatArray, k: int, seed: int
+) -> Clustering:
+    """Polis's start plus seeded k-means++ starts; the lowest weighted inertia wins."""
+    best = polis_kmeans(points, init, weights=weights, max_iters=GROUP_ITERS)
+    best_inertia = _inertia(points, weights, best)
+    rng = np.random.default_rng([seed, k])
+    for _ in range(N_STARTS):
+        start = _plus_plus(points, weights, k, rng)
+        if len(start) < k:
+            break
+        c = polis_kmeans(points, start, weights=weights, max_iters=BASE_ITERS)
+        if len(c.centres) == k:
+            inertia = _inertia(points, weights, c)
+            if inertia < best_inertia - 1e-9 * max(best_inertia, 1.0):
+                best, best_inertia = c, inertia
+    return best

@@ -1,4 +1,4 @@
-"""The vote matrix: participants × statements, held sparse.
+"""The vote matrix: participants x statements, held sparse.
 
 Every *seen* cell is a stored entry of a CSR matrix of ``int8``: agree ``1``, disagree ``-1``,
 pass ``0`` (an explicit zero). A cell that is not stored was not seen. Explicit zeros are
@@ -40,7 +40,7 @@ def _plain(value: Any) -> Any:
 
 
 class VoteMatrix:
-    """Participants × statements votes.
+    """Participants x statements votes.
 
     ``votes`` is a CSR matrix of ``int8`` whose stored entries are exactly the seen cells.
     ``participant_ids[i]`` names row ``i``; ``statement_ids[j]`` names column ``j``.
@@ -158,7 +158,8 @@ class VoteMatrix:
 
     def row_counts(self) -> npt.NDArray[np.int64]:
         """Votes cast (agree, disagree or pass) by each participant."""
-        return np.diff(self.votes.indptr).astype(np.int64)
+        out: npt.NDArray[np.int64] = np.diff(self.votes.indptr).astype(np.int64)
+        return out
 
     def entry_rows(self) -> npt.NDArray[np.int32]:
         """Row index of every stored entry (same order as ``votes.data``)."""
@@ -197,7 +198,7 @@ class VoteMatrix:
 
     def __repr__(self) -> str:
         n, m = self.shape
-        return f"VoteMatrix({n} participants × {m} statements, {self.n_votes} votes)"
+        return f"VoteMatrix({n} participants x {m} statements, {self.n_votes} votes)"
 
 
 def _encode(

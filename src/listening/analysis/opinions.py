@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +61,7 @@ class OpinionState:
         smoother = data.get("k_smoother") or {}
         base = data.get("base_centres") or []
         return cls(
-            in_conversation=set(_hashable(p) for p in data.get("in_conversation", [])),
+            in_conversation={_hashable(p) for p in data.get("in_conversation", [])},
             k_smoother=clustering.KSmoother(
                 last_k=smoother.get("last_k"),
                 last_k_count=int(smoother.get("last_k_count", 0)),
@@ -143,9 +143,7 @@ class OpinionResult:
                 "size": grp.size,
                 "center": [_f(grp.centre[0]), _f(grp.centre[1])],
                 "representative": [self._statement_item(r) for r in grp.representative],
-                "votes": {
-                    sid[j]: self.group_counts.row(grp.id, j) for j in range(len(sid))
-                },
+                "votes": {sid[j]: self.group_counts.row(grp.id, j) for j in range(len(sid))},
             }
         statements: dict[str, Any] = {}
         for j, s in enumerate(sid):
@@ -241,20 +239,31 @@ def compute_opinions(
     state: OpinionState | None = None,
     seed: int = 0,
     attributes: Mapping[str, Mapping[Hashable, str]] | None = None,
-    hidden_statements: int = 0,
+    moderated_out: Collection[Hashable] = (),
     progress: Progress | None = None,
 ) -> OpinionResult:
     """Compute the opinion map of a conversation from its vote matrix.
 
     ``state`` is the previous run's ``result.state`` (or None for a first run). ``attributes``
     maps an attribute name (e.g. ``"constituency"``) to {participant id: value}; bridging is
-    then also measured across its values. ``hidden_statements`` reproduces Polis's treatment
-    of statements moderated out after being voted on: Polis keeps them as all-zero columns,
-    so they count towards every participant's votes and towards the number of statements in
-    the projection scale. Leave it 0 outside Polis comparisons.
+    then also measured across its values.
+
+    ``moderated_out`` names statements of ``matrix`` that were moderated out. They are left
+    out of every result, but treated as Polis treats them (conversation.clj, ``:mod-out``):
+    votes on them still count towards being in the conversation, and their columns stay in
+    the PCA as all-zero columns, which counts them in the ``sqrt(n_statements / n_votes)``
+    projection scale of every participant.
     """
     timings: dict[str, float] = {}
     state = state or OpinionState()
+    all_counts = matrix.row_counts()
+    m_all = matrix.shape[1]
+    if moderated_out:
+        out = set(moderated_out)
+        keep = np.array([s not in out for s in matrix.statement_ids], dtype=bool)
+        if not keep.all():
+            matrix = matrix.select_statements(keep)
+    hidden_statements = m_all - matrix.shape[1]
     n, m = matrix.shape
     clock = time.perf_counter()
 
@@ -267,7 +276,6 @@ def compute_opinions(
             progress(stage)
 
     # Participation ----------------------------------------------------------------------
-    counts = matrix.row_counts()
     rank = canonical_rank(matrix.participant_ids)
     previously = None
     if state.in_conversation:
@@ -277,7 +285,7 @@ def compute_opinions(
             i = pindex.get(p)
             if i is not None:
                 previously[i] = True
-    in_conv = in_conversation(counts, m + hidden_statements, previously_in=previously, rank=rank)
+    in_conv = in_conversation(all_counts, m_all, previously_in=previously, rank=rank)
     lap("participation")
 
     # PCA --------------------------------------------------------------------------------
@@ -312,7 +320,7 @@ def compute_opinions(
 
     # Opinion groups ---------------------------------------------------------------------
     groups_fit = clustering.group_clusters(
-        base, previous_by_k=state.group_centres_by_k, smoother=state.k_smoother
+        base, previous_by_k=state.group_centres_by_k, smoother=state.k_smoother, seed=seed
     )
     participant_group = np.full(n, -1, dtype=np.int64)
     if len(members):

@@ -5,7 +5,7 @@ the columns and finds the top two components by power iteration. After imputatio
 matrix is *sparse*: an unseen cell becomes ``mean - mean = 0``. So the centred matrix keeps the
 vote matrix's sparsity pattern with entries ``vote - column_mean`` and the components are the
 top right singular vectors of that sparse matrix. We find them exactly (Lanczos on the Gram
-operator, or a dense eigen-decomposition of the small statements × statements Gram matrix).
+operator, or a dense eigen-decomposition of the small statements x statements Gram matrix).
 
 Participants are projected as Polis's ``sparsity-aware-project-ptpt``: the dot product over
 the cells they voted on, scaled by ``sqrt(n_statements / n_votes)`` so that someone who voted
@@ -24,7 +24,7 @@ import scipy.sparse.linalg as spla
 
 FloatArray = npt.NDArray[np.float64]
 
-# Below this many statements the Gram matrix is formed densely (statements × statements only).
+# Below this many statements the Gram matrix is formed densely (statements x statements only).
 DENSE_GRAM_MAX_STATEMENTS = 1500
 
 
@@ -81,7 +81,7 @@ def top_components(
             y = c @ x.astype(dtype, copy=False)
             return np.asarray(ct @ y, dtype=np.float64)
 
-        op = spla.LinearOperator((m, m), matvec=matvec, dtype=np.float64)  # type: ignore[call-arg]
+        op = spla.LinearOperator((m, m), matvec=matvec, dtype=np.float64)
         if start is not None and start.shape == (m,) and np.any(start):
             v0 = start.astype(np.float64)
         else:
@@ -148,4 +148,5 @@ def project(
 def _first(previous: FloatArray | None) -> FloatArray | None:
     if previous is None or previous.ndim != 2 or previous.shape[0] == 0:
         return None
-    return previous[0]
+    first: FloatArray = previous[0]
+    return first

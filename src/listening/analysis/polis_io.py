@@ -111,7 +111,7 @@ def _parse_int(text: str, file: Path, row: int, column: str) -> int:
         except ValueError:
             raise PolisExportError(file, row, f"{column} is not a number: {text!r}") from None
         if not f.is_integer():
-            raise PolisExportError(file, row, f"{column} is not a whole number: {text!r}")
+            raise PolisExportError(file, row, f"{column} is not a whole number: {text!r}") from None
         return int(f)
 
 
@@ -152,9 +152,7 @@ def _table(file: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str,
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
         if len(cells) != width:
-            raise PolisExportError(
-                file, line, f"has {len(cells)} fields, the header has {width}"
-            )
+            raise PolisExportError(file, line, f"has {len(cells)} fields, the header has {width}")
         yield line, dict(zip(header, cells, strict=True))
 
 
@@ -392,7 +390,13 @@ def write_polis_export(
         w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
         for v in sorted(all_votes, key=lambda v: v.timestamp or 0):
             w.writerow(
-                [v.timestamp or 0, _polis_datetime(v.timestamp), v.statement, v.participant, v.value]
+                [
+                    v.timestamp or 0,
+                    _polis_datetime(v.timestamp),
+                    v.statement,
+                    v.participant,
+                    v.value,
+                ]
             )
 
     comment_ids = [c.id for c in cmts]
@@ -424,7 +428,7 @@ def write_polis_export(
                     sum(1 for x in pv.values() if x == 1),
                     sum(1 for x in pv.values() if x == -1),
                 ]
-                + ["" if c not in pv else pv[c] for c in comment_ids]
+                + [pv.get(c, "") for c in comment_ids]
             )
 
     buf = io.StringIO()

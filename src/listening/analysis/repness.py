@@ -1,6 +1,6 @@
 """Representative statements, consensus and group-informed consensus (Polis's repness.clj).
 
-Everything here works on vote *counts* per (group, statement), so it costs O(groups ×
+Everything here works on vote *counts* per (group, statement), so it costs O(groups x
 statements) whatever the number of participants.
 """
 
