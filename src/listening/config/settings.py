@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from listening.config.env import database_from_url, env_bool, env_int, env_list, env_str
 from listening.config.security import DEFAULT_SECRET_KEY
+
+django_stubs_ext.monkeypatch()  # lets admin/forms classes take type parameters at runtime
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(Path.cwd() / "data"))).resolve()
@@ -101,6 +104,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from here after collectstatic
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

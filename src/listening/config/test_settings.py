@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 40)
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="listening-tests-"))
 
-from listening.config.settings import *  # noqa: E402, F403
+from listening.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -4,7 +4,7 @@ from listening.people.models import Organisation, Person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name", "kind", "country", "is_sample"]
     list_filter = ["kind", "country", "is_sample"]
     search_fields = ["name", "slug"]
@@ -12,7 +12,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ["name", "kind", "organisation", "city", "consent_listed", "consent_quoted"]
     list_filter = ["kind", "consent_listed", "consent_quoted", "is_sample", "city__region"]
     search_fields = ["name", "title", "organisation__name"]

@@ -10,7 +10,7 @@ from listening.places.gazetteer import GazetteerError, find_city
 from listening.places.models import City
 
 
-class CityAddForm(forms.ModelForm):
+class CityAddForm(forms.ModelForm[City]):
     """Adding a city asks only for its name and country; GeoNames fills in the rest."""
 
     country_hint = forms.CharField(
@@ -42,7 +42,7 @@ class CityAddForm(forms.ModelForm):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(admin.ModelAdmin[City]):
     list_display = ["name", "country", "region", "population", "geonames_id"]
     list_filter = ["region", "country"]
     search_fields = ["name", "country"]
@@ -50,7 +50,7 @@ class CityAdmin(admin.ModelAdmin):
 
     def get_form(
         self, request: HttpRequest, obj: City | None = None, change: bool = False, **kwargs: Any
-    ) -> type[forms.ModelForm]:
+    ) -> type[forms.ModelForm[City]]:
         if obj is None:
             kwargs["form"] = CityAddForm
             kwargs["fields"] = ["name", "country_hint", "geonames_hint"]
@@ -59,7 +59,9 @@ class CityAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: City | None = None) -> list[str]:
         return self.readonly_fields if obj else []
 
-    def get_fields(self, request: HttpRequest, obj: City | None = None) -> list[str]:
+    def get_fields(  # type: ignore[override]
+        self, request: HttpRequest, obj: City | None = None
+    ) -> list[str]:
         if obj is None:
             return ["name", "country_hint", "geonames_hint"]
         return ["name", *self.readonly_fields, "timezone"]

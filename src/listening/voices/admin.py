@@ -4,7 +4,7 @@ from listening.voices.models import Voice
 
 
 @admin.register(Voice)
-class VoiceAdmin(admin.ModelAdmin):
+class VoiceAdmin(admin.ModelAdmin[Voice]):
     list_display = ["__str__", "session", "speaker", "language", "kind", "status"]
     list_filter = ["status", "language", "kind", "axis", "speaker_kind", "session", "themes"]
     search_fields = ["text", "speaker__name", "session__title"]

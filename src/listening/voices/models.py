@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from listening.people.models import PersonKind
 from listening.programmes.models import Axis
@@ -49,9 +50,7 @@ class Voice(models.Model):
         related_name="voices",
         help_text=_("Leave empty for an anonymous voice, and give the kind of speaker and city."),
     )
-    speaker_kind = models.CharField(
-        _("kind of speaker"), max_length=30, choices=PersonKind.choices
-    )
+    speaker_kind = models.CharField(_("kind of speaker"), max_length=30, choices=PersonKind.choices)
     city = models.ForeignKey(
         "places.City",
         verbose_name=_("city"),
@@ -102,7 +101,7 @@ class Voice(models.Model):
         return self.text[:80]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if not (self.text or "").strip():
             errors["text"] = _("A voice needs its text.")
         if self.speaker_id is None:
@@ -110,7 +109,7 @@ class Voice(models.Model):
                 errors["attribution_consent"] = _("An anonymous voice cannot be attributed.")
             if not self.city_id:
                 errors["city"] = _("An anonymous voice needs the speaker's city.")
-        elif self.attribution_consent and not self.speaker.consent_quoted:
+        elif self.attribution_consent and self.speaker and not self.speaker.consent_quoted:
             errors["attribution_consent"] = _(
                 "The speaker has not agreed to be quoted by name: record their consent first."
             )

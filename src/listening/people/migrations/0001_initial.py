@@ -5,51 +5,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('local_government', 'Local government'), ('regional_government', 'Regional government'), ('city_association', 'Association of cities'), ('academia', 'Academia'), ('civil_society', 'Civil society'), ('international', 'UN or international organisation'), ('private_sector', 'Private sector')], max_length=30, verbose_name='kind')),
-                ('country', models.CharField(blank=True, max_length=2, verbose_name='country')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('is_sample', models.BooleanField(default=False, help_text='Made up for the demo programme.', verbose_name='sample data')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("local_government", "Local government"),
+                            ("regional_government", "Regional government"),
+                            ("city_association", "Association of cities"),
+                            ("academia", "Academia"),
+                            ("civil_society", "Civil society"),
+                            ("international", "UN or international organisation"),
+                            ("private_sector", "Private sector"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=2, verbose_name="country")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Made up for the demo programme.",
+                        verbose_name="sample data",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title or role')),
-                ('kind', models.CharField(choices=[('political_leader', 'Political leader'), ('academic_expert', 'Academic expert'), ('civil_society', 'Civil society'), ('international', 'International organisation'), ('private_sector', 'Private sector'), ('resident', 'Resident')], max_length=30, verbose_name='kind')),
-                ('consent_listed', models.BooleanField(default=False, help_text='Without this consent the person appears on no public page, export or API.', verbose_name='may be listed publicly')),
-                ('consent_quoted', models.BooleanField(default=False, help_text='Without this consent their voices are shown anonymously.', verbose_name='may be quoted by name')),
-                ('is_sample', models.BooleanField(default=False, help_text='Made up for the demo programme.', verbose_name='sample data')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='places.city', verbose_name='city')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='people.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "title",
+                    models.CharField(blank=True, max_length=200, verbose_name="title or role"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("political_leader", "Political leader"),
+                            ("academic_expert", "Academic expert"),
+                            ("civil_society", "Civil society"),
+                            ("international", "International organisation"),
+                            ("private_sector", "Private sector"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "consent_listed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Without this consent the person appears on no public page, export or API.",
+                        verbose_name="may be listed publicly",
+                    ),
+                ),
+                (
+                    "consent_quoted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Without this consent their voices are shown anonymously.",
+                        verbose_name="may be quoted by name",
+                    ),
+                ),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Made up for the demo programme.",
+                        verbose_name="sample data",
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="places.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="people.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['consent_listed', 'kind'], name='people_pers_consent_4db3f4_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('consent_listed', False), ('consent_quoted', True), _negated=True), name='person_quoted_implies_listed', violation_error_message='A person who may be quoted by name must also agree to be listed.')],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(
+                        fields=["consent_listed", "kind"], name="people_pers_consent_4db3f4_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("consent_listed", False), ("consent_quoted", True), _negated=True
+                        ),
+                        name="person_quoted_implies_listed",
+                        violation_error_message="A person who may be quoted by name must also agree to be listed.",
+                    )
+                ],
             },
         ),
     ]

@@ -5,31 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2', max_length=2, verbose_name='country')),
-                ('region', models.CharField(choices=[('africa', 'Africa'), ('asia_pacific', 'Asia-Pacific'), ('eurasia', 'Eurasia'), ('europe', 'Europe'), ('latin_america', 'Latin America'), ('mewa', 'Middle East & West Asia'), ('north_america', 'North America')], max_length=20, verbose_name='world region')),
-                ('latitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('population', models.PositiveBigIntegerField(default=0, verbose_name='population')),
-                ('geonames_id', models.PositiveIntegerField(unique=True, verbose_name='GeoNames id')),
-                ('timezone', models.CharField(blank=True, max_length=64, verbose_name='time zone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "country",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2", max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("africa", "Africa"),
+                            ("asia_pacific", "Asia-Pacific"),
+                            ("eurasia", "Eurasia"),
+                            ("europe", "Europe"),
+                            ("latin_america", "Latin America"),
+                            ("mewa", "Middle East & West Asia"),
+                            ("north_america", "North America"),
+                        ],
+                        max_length=20,
+                        verbose_name="world region",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveBigIntegerField(default=0, verbose_name="population"),
+                ),
+                (
+                    "geonames_id",
+                    models.PositiveIntegerField(unique=True, verbose_name="GeoNames id"),
+                ),
+                ("timezone", models.CharField(blank=True, max_length=64, verbose_name="time zone")),
             ],
             options={
-                'verbose_name': 'city',
-                'verbose_name_plural': 'cities',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['region', 'country'], name='places_city_region_e56877_idx')],
+                "verbose_name": "city",
+                "verbose_name_plural": "cities",
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(fields=["region", "country"], name="places_city_region_e56877_idx")
+                ],
             },
         ),
     ]
