@@ -189,12 +189,16 @@ class _Loader:
             )
             for position, item in enumerate(entry.get("participants", [])):
                 participation_add(
-                    session=session, person=people[item["person"]], role=item["role"],
+                    session=session,
+                    person=people[item["person"]],
+                    role=item["role"],
                     position=position,
                 )
             for position, slug in enumerate(entry.get("partners", [])):
                 participation_add(
-                    session=session, organisation=organisations[slug], role=Role.PARTNER,
+                    session=session,
+                    organisation=organisations[slug],
+                    role=Role.PARTNER,
                     position=position,
                 )
             sessions[entry["slug"]] = session

@@ -5,42 +5,176 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('places', '0001_initial'),
-        ('programmes', '0001_initial'),
+        ("people", "0001_initial"),
+        ("places", "0001_initial"),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Voice',
+            name="Voice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='text')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('es', 'Spanish')], max_length=8, verbose_name='original language')),
-                ('kind', models.CharField(choices=[('quote', 'Quote'), ('testimony', 'Testimony'), ('recommendation', 'Recommendation')], default='quote', max_length=20, verbose_name='kind')),
-                ('speaker_kind', models.CharField(choices=[('political_leader', 'Political leader'), ('academic_expert', 'Academic expert'), ('civil_society', 'Civil society'), ('international', 'International organisation'), ('private_sector', 'Private sector'), ('resident', 'Resident')], max_length=30, verbose_name='kind of speaker')),
-                ('axis', models.CharField(blank=True, choices=[('people', 'People'), ('planet', 'Planet'), ('government', 'Government')], max_length=20, verbose_name='axis')),
-                ('recording_offset', models.DurationField(blank=True, help_text='hh:mm:ss', null=True, verbose_name='time in the recording')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
-                ('attribution_consent', models.BooleanField(default=False, verbose_name='speaker agreed to be named with this voice')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='voices', to='places.city', verbose_name='city')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='voices', to='programmes.listeningsession', verbose_name='session')),
-                ('speaker', models.ForeignKey(blank=True, help_text='Leave empty for an anonymous voice, and give the kind of speaker and city.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='voices', to='people.person', verbose_name='speaker')),
-                ('themes', models.ManyToManyField(blank=True, related_name='voices', to='programmes.theme', verbose_name='themes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French"), ("es", "Spanish")],
+                        max_length=8,
+                        verbose_name="original language",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quote", "Quote"),
+                            ("testimony", "Testimony"),
+                            ("recommendation", "Recommendation"),
+                        ],
+                        default="quote",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "speaker_kind",
+                    models.CharField(
+                        choices=[
+                            ("political_leader", "Political leader"),
+                            ("academic_expert", "Academic expert"),
+                            ("civil_society", "Civil society"),
+                            ("international", "International organisation"),
+                            ("private_sector", "Private sector"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of speaker",
+                    ),
+                ),
+                (
+                    "axis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("people", "People"),
+                            ("planet", "Planet"),
+                            ("government", "Government"),
+                        ],
+                        max_length=20,
+                        verbose_name="axis",
+                    ),
+                ),
+                (
+                    "recording_offset",
+                    models.DurationField(
+                        blank=True,
+                        help_text="hh:mm:ss",
+                        null=True,
+                        verbose_name="time in the recording",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "attribution_consent",
+                    models.BooleanField(
+                        default=False, verbose_name="speaker agreed to be named with this voice"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="voices",
+                        to="places.city",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="voices",
+                        to="programmes.listeningsession",
+                        verbose_name="session",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for an anonymous voice, and give the kind of speaker and city.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="voices",
+                        to="people.person",
+                        verbose_name="speaker",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="voices",
+                        to="programmes.theme",
+                        verbose_name="themes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'voice',
-                'verbose_name_plural': 'voices',
-                'ordering': ['-published_at', '-id'],
-                'indexes': [models.Index(fields=['status', '-published_at'], name='voices_voic_status_de2211_idx'), models.Index(fields=['session', 'status'], name='voices_voic_session_b64c3f_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='voice_text_required', violation_error_message='A voice needs its text.'), models.CheckConstraint(condition=models.Q(('attribution_consent', True), ('speaker__isnull', True), _negated=True), name='voice_attribution_needs_speaker', violation_error_message='An anonymous voice cannot be attributed.')],
+                "verbose_name": "voice",
+                "verbose_name_plural": "voices",
+                "ordering": ["-published_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "-published_at"], name="voices_voic_status_de2211_idx"
+                    ),
+                    models.Index(
+                        fields=["session", "status"], name="voices_voic_session_b64c3f_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("text", ""), _negated=True),
+                        name="voice_text_required",
+                        violation_error_message="A voice needs its text.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("attribution_consent", True), ("speaker__isnull", True), _negated=True
+                        ),
+                        name="voice_attribution_needs_speaker",
+                        violation_error_message="An anonymous voice cannot be attributed.",
+                    ),
+                ],
             },
         ),
     ]
