@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from listening.analysis import clustering
+
+
+def _blobs(n: int = 30, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.concatenate(
+        [rng.normal((-5, 0), 0.3, size=(n, 2)), rng.normal((5, 0), 0.3, size=(n, 2))]
+    )
+
+
+def test_first_distinct_skips_repeated_rows() -> None:
+    pts = np.array([[0, 0], [0, 0], [1, 1], [0, 0], [2, 2]], dtype=float)
+    assert clustering.first_distinct(pts, 2).tolist() == [0, 2]
+    assert clustering.first_distinct(pts, 10).tolist() == [0, 2, 4]
+
+
+def test_polis_kmeans_finds_two_blobs() -> None:
+    pts = _blobs()
+    init = pts[[0, 1]]  # both in the first blob: a bad start
+    c = clustering.polis_kmeans(pts, init)
+    assert len(c.centres) == 2
+    assert len(set(c.labels[:30])) == 1
+    assert len(set(c.labels[30:])) == 1
+    assert c.labels[0] != c.labels[30]
+
+
+def test_polis_kmeans_drops_empty_clusters() -> None:
+    pts = np.array([[0.0, 0.0], [0.1, 0.0]])
+    init = np.array([[0.0, 0.0], [0.1, 0.0], [100.0, 100.0]])
+    c = clustering.polis_kmeans(pts, init)
+    assert len(c.centres) == 2
+    assert c.sizes.tolist() == [1, 1]
+
+
+def test_polis_kmeans_weights_pull_centre() -> None:
+    pts = np.array([[0.0, 0.0], [1.0, 0.0]])
+    c = clustering.polis_kmeans(pts, pts[:1], weights=np.array([3.0, 1.0]))
+    assert c.centres[0] == pytest.approx([0.25, 0.0])
+
+
+def test_silhouette_near_one_for_far_tight_clusters() -> None:
+    pts = _blobs()
+    labels = np.array([0] * 30 + [1] * 30)
+    assert clustering.silhouette(pts, labels) > 0.9
+
+
+def test_silhouette_singleton_member_scores_zero() -> None:
+    pts = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 1.0]])
+    # members of the pair: a = 1, b = 10 or ~10.05; the singleton scores 0
+    s = clustering.silhouette(pts, np.array([0, 1, 1]))
+    b1 = 10.0
+    b2 = float(np.hypot(10, 1))
+    assert s == pytest.approx(((b1 - 1) / b1 + (b2 - 1) / b2) / 3)
+
+
+def test_max_groups_grows_with_base_clusters() -> None:
+    assert clustering.max_groups(11) == 2
+    assert clustering.max_groups(12) == 3
+    assert clustering.max_groups(100) == 5
+
+
+def test_k_smoother_adopts_new_k_after_four_wins_in_a_row() -> None:
+    s = clustering.KSmoother().update(2)
+    assert s.smoothed_k == 2
+    for _ in range(3):
+        s = s.update(3)
+        assert s.smoothed_k == 2
+    s = s.update(3)
+    assert s.smoothed_k == 3
+
+
+def test_k_smoother_resets_count_when_winner_changes() -> None:
+    s = clustering.KSmoother().update(2)
+    for k in (3, 3, 4, 3, 3, 3):
+        s = s.update(k)
+    assert s.smoothed_k == 2
+    assert s.update(3).smoothed_k == 3
+
+
+def test_group_clusters_weighted_base_centres_into_two_groups() -> None:
+    pts = _blobs(40)
+    base = clustering.base_clusters(pts, k=20)
+    groups = clustering.group_clusters(base)
+    assert groups.k == 2
+    labels = groups.base_labels[base.labels]
+    assert len(set(labels[:40])) == 1 and len(set(labels[40:])) == 1
+    assert set(groups.silhouettes) == {2, 3}
+
+
+def test_base_clusters_warm_start_keeps_previous_centres_when_data_unchanged() -> None:
+    pts = _blobs(40, seed=2)
+    first = clustering.base_clusters(pts, k=10)
+    again = clustering.base_clusters(pts, k=10, previous_centres=first.centres)
+    assert np.allclose(np.sort(first.centres, axis=0), np.sort(again.centres, axis=0))
