@@ -21,6 +21,8 @@ node_modules/.stamp: package.json package-lock.json
 assets: node_modules/.stamp
 	mkdir -p src/listening/public/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js src/listening/public/static/vendor/htmx.min.js
+	mkdir -p src/listening/public/static/vendor/world-atlas
+	cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/LICENSE src/listening/public/static/vendor/world-atlas/
 
 messages: $(BIN)/listening
 	$(BIN)/listening compile_catalogs

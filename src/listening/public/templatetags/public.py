@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import translate_url
+from django.utils.formats import number_format
+
+from listening.places.selectors import country_name
+from listening.voices.models import Voice
+from listening.voices.selectors import speaker_display
+
+register = template.Library()
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A number with the active language's grouping (1,234 · 1 234 · 1.234)."""
+    if value in (None, ""):
+        return ""
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
+def speaker(voice: Voice) -> str:
+    return speaker_display(voice)
+
+
+@register.filter
+def country(code: str) -> str:
+    return country_name(code) if code else ""
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context: template.Context, language: str) -> str:
+    """The current page in another language (the path only: same host)."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language)
