@@ -1,0 +1,106 @@
+import json
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from listening.demo.loader import DATA_DIR, DemoDataError, load_demo
+from listening.people.models import Person
+from listening.places.models import City
+from listening.places.regions import WorldRegion
+from listening.programmes.models import ListeningSession, Programme, SessionStatus
+from listening.voices.models import Voice
+
+pytestmark = pytest.mark.django_db
+
+
+# The failing loads run first, on an empty database, so that rollback is visible.
+
+
+def _counts():
+    return [m.objects.count() for m in (Programme, City, Person, ListeningSession, Voice)]
+
+
+def _broken_copy(tmp_path, name, edit):
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    path = target / name
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+def test_demo_bad_json_names_file_and_line_and_saves_nothing(tmp_path):
+    data_dir = _broken_copy(tmp_path, "voices.json", lambda text: text.replace("}", "", 1))
+    before = _counts()
+    with pytest.raises(DemoDataError, match=r"voices\.json, line \d+: not valid JSON"):
+        load_demo(data_dir)
+    assert _counts() == before
+
+
+def test_demo_invalid_voice_names_the_entry_and_saves_nothing(tmp_path):
+    def empty_last_voice_text(text):
+        voices = json.loads(text)
+        voices[-1]["text"] = ""
+        return json.dumps(voices)
+
+    data_dir = _broken_copy(tmp_path, "voices.json", empty_last_voice_text)
+    before = _counts()
+    with pytest.raises(CommandError, match=r"voices\.json, entry \d+: .*text"):
+        call_command("demo", "--data-dir", str(data_dir))
+    assert _counts() == before
+
+
+def test_demo_unknown_city_names_the_entry(tmp_path):
+    def unknown_city(text):
+        cities = json.loads(text)
+        cities[0] = {"name": "Atlantis", "country": "GR"}
+        return json.dumps(cities)
+
+    data_dir = _broken_copy(tmp_path, "cities.json", unknown_city)
+    before = _counts()
+    with pytest.raises(DemoDataError, match=r"cities\.json, entry 1: No city called 'Atlantis'"):
+        load_demo(data_dir)
+    assert _counts() == before
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+        yield
+        for model in (Voice, ListeningSession, Programme, Person, City):
+            model.objects.all().delete()
+
+
+def test_demo_programme_meets_its_promises(demo_loaded):
+    programme = Programme.objects.get(slug="cities-are-listening")
+    assert programme.is_sample
+    assert programme.themes.count() == 8
+    sessions = ListeningSession.objects.filter(programme=programme)
+    assert sessions.count() >= 8
+    assert {s.axis for s in sessions} == {"people", "planet", "government"}
+    assert set(sessions.values_list("status", flat=True)) == set(SessionStatus.values)
+    assert all(theme.sessions.exists() for theme in programme.themes.all())
+    assert City.objects.count() >= 40
+    assert set(City.objects.values_list("region", flat=True)) == set(WorldRegion.values)
+    assert Person.objects.count() >= 40
+    assert Voice.objects.count() >= 150
+    assert set(Voice.objects.values_list("language", flat=True)) == {"en", "fr", "es"}
+
+
+def test_demo_people_are_marked_as_sample(demo_loaded):
+    assert not Person.objects.filter(is_sample=False).exists()
+    assert all("(sample)" in name for name in Person.objects.values_list("name", flat=True))
+
+
+def test_demo_attribution_respects_consent(demo_loaded):
+    attributed = Voice.objects.filter(attribution_consent=True).select_related("speaker")
+    assert attributed.exists()
+    assert all(v.speaker.consent_quoted and v.speaker.consent_listed for v in attributed)
+
+
+def test_demo_loading_twice_changes_nothing(demo_loaded, capsys):
+    counts = [m.objects.count() for m in (Voice, ListeningSession, Person, City)]
+    call_command("demo")
+    assert "nothing changed" in capsys.readouterr().out
+    assert [m.objects.count() for m in (Voice, ListeningSession, Person, City)] == counts
