@@ -125,7 +125,8 @@ class OpinionResult:
         g = int(self.participant_group[i])
         return None if g < 0 else g
 
-    def to_json(self, *, include_timings: bool | None = None) -> dict[str, Any]:
+    def to_json(self, *, include_timings: bool = False) -> dict[str, Any]:
+        """The CLI's JSON shape; ``timings`` only if asked (they differ run to run)."""
         sid = [str(s) for s in self.statement_ids]
         participants: dict[str, Any] = {}
         xy = self.participant_xy
@@ -184,7 +185,7 @@ class OpinionResult:
             "silhouettes": {str(k): _f(v) for k, v in sorted(self.silhouettes.items())},
             "n_in_conversation": int(self.in_conversation.sum()),
         }
-        if include_timings or (include_timings is None and self.timings):
+        if include_timings and self.timings:
             out["timings"] = {k: round(v, 6) for k, v in self.timings.items()}
         return out
 

@@ -141,7 +141,7 @@ def project(
         components=comps,
         participants=participants,
         statements=statements,
-        explained_variance=values / max(n, 1),
+        explained_variance=values / max(int(np.count_nonzero(np.diff(votes.indptr))), 1),
     )
 
 
