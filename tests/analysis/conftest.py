@@ -15,12 +15,16 @@ from listening.analysis import VoteMatrix
 @pytest.fixture(autouse=True)
 def _media_root() -> Iterator[None]:
     # Overrides the project-wide autouse fixture, which needs Django settings.
-    yield
+    return
 
 
 def opendata_root() -> Path | None:
     env = os.environ.get("POLIS_OPENDATA")
-    root = Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "polis-opendata"
+    root = (
+        Path(env)
+        if env
+        else Path(__file__).resolve().parents[2] / ".." / "shared" / "polis-opendata"
+    )
     return root if root.is_dir() else None
 
 

@@ -88,7 +88,8 @@ def test_group_clusters_weighted_base_centres_into_two_groups() -> None:
     groups = clustering.group_clusters(base)
     assert groups.k == 2
     labels = groups.base_labels[base.labels]
-    assert len(set(labels[:40])) == 1 and len(set(labels[40:])) == 1
+    assert len(set(labels[:40])) == 1
+    assert len(set(labels[40:])) == 1
     assert set(groups.silhouettes) == {2, 3}
 
 

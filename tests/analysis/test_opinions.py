@@ -26,7 +26,8 @@ def test_compute_opinions_two_clean_camps_form_two_groups() -> None:
     result = compute_opinions(two_camps(20, 10))
     assert len(result.groups) == 2
     camps = _groups_by_camp(result)
-    assert len(camps["a"]) == 1 and len(camps["b"]) == 1
+    assert len(camps["a"]) == 1
+    assert len(camps["b"]) == 1
     assert camps["a"] != camps["b"]
     assert sorted(g.size for g in result.groups) == [20, 20]
 
@@ -76,8 +77,11 @@ def test_compute_opinions_moderated_out_statements_are_left_out() -> None:
 
 def test_compute_opinions_attributes_counted_per_value() -> None:
     m = two_camps(10, 4, consensus=1)
-    attributes = {"constituency": {p: ("academia" if p.endswith("0") else "civil_society")
-                                   for p in m.participant_ids}}
+    attributes = {
+        "constituency": {
+            p: ("academia" if p.endswith("0") else "civil_society") for p in m.participant_ids
+        }
+    }
     out = compute_opinions(m, attributes=attributes).to_json()
     by = out["attributes"]["constituency"]
     assert set(by) == {"academia", "civil_society"}
@@ -186,6 +190,9 @@ def test_abstaining_participant_changes_nothing(seed: int) -> None:
 
 
 def test_import_does_not_pull_in_django() -> None:
-    code = "import sys, listening.analysis, listening.analysis.__main__; print('django' in sys.modules)"
+    code = (
+        "import sys, listening.analysis, listening.analysis.__main__; "
+        "print('django' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -28,7 +28,9 @@ def test_in_conversation_tops_up_to_fifteen_with_most_active_voters() -> None:
     assert mask[counts == 6].all()
     assert mask[counts == 5].all()
     assert mask[5]  # the one with 4 votes
-    assert not mask[2] and not mask[3] and not mask[4]
+    assert not mask[2]
+    assert not mask[3]
+    assert not mask[4]
 
 
 def test_in_conversation_never_adds_participant_without_votes() -> None:

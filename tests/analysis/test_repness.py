@@ -31,7 +31,8 @@ def test_representative_one_sided_statement_represents_its_camp() -> None:
     disagree = np.array([[0, 0], [20, 0]])
     seen = np.array([[20, 20], [20, 20]])
     rep = repness.representative(agree, disagree, seen)
-    assert rep[0][0]["index"] == 0 and rep[0][0]["direction"] == "agree"
+    assert rep[0][0]["index"] == 0
+    assert rep[0][0]["direction"] == "agree"
     assert rep[1][0]["index"] == 0 or rep[1][0]["direction"] == "disagree"
     assert all(item["index"] != 1 or item.get("best_agree") for item in rep[0])
 

@@ -125,7 +125,7 @@ def project(
     Polis's handling of moderated-out statements (they stay as all-zero columns there, so
     they count both as statements and as votes in the scaling factor).
     """
-    n, m = votes.shape
+    _n, m = votes.shape
     center = column_means(votes)
     c = centred(votes, center, dtype=dtype)
     comps, values = top_components(c, 2, seed=seed, start=_first(previous_components))
