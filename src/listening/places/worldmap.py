@@ -66,11 +66,27 @@ def _decode_arcs(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:
     return arcs
 
 
+def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Keep a ring that crosses the antimeridian (Russia, Fiji) on one side of the map.
+
+    Its far side is drawn just past the edge (where the SVG clips it) instead of as a band
+    across the whole world.
+    """
+    crosses = any(abs(a[0] - b[0]) > 180 for a, b in zip(points, points[1:], strict=False))
+    if not crosses:
+        return points
+    east = sum(lon for lon, _ in points) >= 0
+    if east:
+        return [(lon + 360 if lon < 0 else lon, lat) for lon, lat in points]
+    return [(lon - 360 if lon > 0 else lon, lat) for lon, lat in points]
+
+
 def _ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> str:
     points: list[tuple[float, float]] = []
     for index in indexes:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         points.extend(arc[1:] if points else arc)
+    points = _unwrap(points)
     projected = [project(lon, lat) for lon, lat in points]
     # Drop points that project onto the one before: the 110m shapes need no more precision.
     kept = [projected[0]]
