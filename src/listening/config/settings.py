@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "listening.people",
     "listening.programmes",
     "listening.voices",
+    "listening.conversations",
     "listening.demo",
 ]
 

@@ -1,0 +1,269 @@
+"""Open conversations: statements anyone may add, votes, and the opinion maps computed on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationMode(models.TextChoices):
+    POST = "post", _("Statements are visible at once; moderators may reject them later")
+    PRE = "pre", _("Statements are visible only after a moderator approves them")
+
+
+class StatementStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting moderation")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Constituency(models.TextChoices):
+    LOCAL_GOVERNMENT = "local_government", _("Local or regional government")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    ACADEMIA = "academia", _("Academia")
+    INTERNATIONAL = "international", _("International organisation")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    RESIDENT = "resident", _("Resident")
+
+
+class VoteValue(models.IntegerChoices):
+    AGREE = 1, _("Agree")
+    DISAGREE = -1, _("Disagree")
+    PASS = 0, _("Pass / unsure")
+
+
+class Conversation(models.Model):
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    topic = models.CharField(_("question"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    session = models.ForeignKey(
+        "programmes.ListeningSession",
+        verbose_name=_("session"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    opens_at = models.DateTimeField(_("opens"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    is_closed = models.BooleanField(_("closed by an organiser"), default=False)
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    allow_statements = models.BooleanField(_("participants may add statements"), default=True)
+    invitation_required = models.BooleanField(_("an invitation code is required"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="conversation_closes_after_opening",
+                violation_error_message=_("A conversation must close after it opens."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    def is_open(self, at: object = None) -> bool:
+        now = at or timezone.now()
+        return (
+            not self.is_closed
+            and self.opens_at <= now  # type: ignore[operator]
+            and (self.closes_at is None or now < self.closes_at)  # type: ignore[operator]
+        )
+
+
+class InvitationCode(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="invitation_codes"
+    )
+    code = models.CharField(_("code"), max_length=64)
+    uses_left = models.PositiveIntegerField(_("uses left"), default=1)
+
+    class Meta:
+        verbose_name = _("invitation code")
+        verbose_name_plural = _("invitation codes")
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "code"], name="invitation_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Participant(models.Model):
+    """Someone taking part in one conversation: anonymous (cookie or API token) or signed in."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversation_participations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    xid = models.CharField(_("external id"), max_length=200, blank=True)
+    constituency = models.CharField(
+        _("constituency"), max_length=30, choices=Constituency.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user"],
+                condition=models.Q(user__isnull=False),
+                name="participant_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["conversation", "xid"],
+                condition=~models.Q(xid=""),
+                name="participant_unique_xid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"participant {self.pk}"
+
+
+class Statement(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="statements"
+    )
+    author = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+    )
+    text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING
+    )
+    is_seed = models.BooleanField(_("seed statement"), default=False)
+    external_id = models.PositiveIntegerField(_("id in the imported export"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["conversation", "id"]
+        indexes = [models.Index(fields=["conversation", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="statement_text_required"),
+            models.UniqueConstraint(
+                fields=["conversation", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="statement_unique_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Vote(models.Model):
+    """The current vote of one participant on one statement (a changed vote replaces it)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(_("vote"), choices=VoteValue.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "statement"], name="vote_unique_current"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__in=[-1, 0, 1]), name="vote_value_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["conversation", "statement"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.statement_id}: {self.value}"
+
+
+class OpinionSnapshot(models.Model):
+    """One complete opinion map, as listening.analysis computed it; the latest is shown."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    computed_at = models.DateTimeField(default=timezone.now)
+    vote_count = models.PositiveIntegerField(default=0)
+    participant_count = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict)
+    state = models.JSONField(default=dict, help_text="k-smoothing and warm-start state")
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("opinion map")
+        verbose_name_plural = _("opinion maps")
+        ordering = ["-computed_at"]
+        get_latest_by = "computed_at"
+
+    def __str__(self) -> str:
+        return f"{self.conversation} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    SEED = "seed", _("Added a seed statement")
+    CLOSE = "close", _("Closed the conversation")
+    REOPEN = "reopen", _("Reopened the conversation")
+    IMPORT = "import", _("Imported a Polis export")
+
+
+class ModerationLog(models.Model):
+    """Who did what, and when: the audit trail of a conversation's moderation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="moderation_log"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_log"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(max_length=10, choices=ModerationAction.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
