@@ -1,0 +1,139 @@
+"""Agreement with Polis's own opinion groups, next to red-dwarf's.
+
+For every conversation in ../shared/polis-opendata that has votes: the adjusted Rand index
+between our groups and the ``group-id`` column of participants-votes.csv, over participants
+that both grouped; red-dwarf 0.4.0's figure comes from ../shared/reddwarf-runs/.
+
+    .venv/bin/python benchmarks/opinions_accuracy.py [--replay] [--seed N]
+
+``--replay`` also replays votes.csv in time order through compute_opinions, carrying the
+state between runs as the platform does (warm starts, k-smoothing), at checkpoints that grow
+by 5 % in votes; exports without votes.csv (no timestamps) get a single run there too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from sklearn.metrics import adjusted_rand_score  # noqa: E402
+
+from listening.analysis import (  # noqa: E402
+    OpinionResult,
+    PolisExport,
+    VoteMatrix,
+    compute_opinions,
+    read_polis_export,
+)
+
+SHARED = HERE.parent / ".." / "shared"
+OPENDATA = Path(os.environ.get("POLIS_OPENDATA", SHARED / "polis-opendata"))
+REDDWARF = Path(os.environ.get("REDDWARF_RUNS", SHARED / "reddwarf-runs"))
+
+
+def ari(exp: PolisExport, result: OpinionResult) -> tuple[float, int]:
+    ours = dict(zip(result.participant_ids, result.participant_group.tolist(), strict=True))
+    common = [p for p, g in exp.groups.items() if g is not None and ours.get(p, -1) >= 0]
+    if not common:
+        return float("nan"), 0
+    score = adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common])
+    return float(score), len(common)
+
+
+def replay(exp: PolisExport, seed: int, growth: float = 1.05) -> OpinionResult:
+    # Raw vote events in time order: the export keeps only final votes, so re-votes are lost.
+    events = sorted(
+        (v.timestamp or 0, i, v.participant, v.statement, v.value) for i, v in enumerate(exp.votes)
+    )
+    checkpoints = []
+    c = 50
+    while c < len(events):
+        checkpoints.append(c)
+        c = int(c * growth) + 1
+    checkpoints.append(len(events))
+    state = None
+    result = None
+    for c in checkpoints:
+        sub = events[:c]
+        m = VoteMatrix.from_votes([e[2] for e in sub], [e[3] for e in sub], [e[4] for e in sub])
+        result = compute_opinions(m, state=state, seed=seed, moderated_out=exp.moderated_out)
+        state = result.state
+    assert result is not None
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--replay", action="store_true")
+    args = parser.parse_args()
+    rows: list[dict[str, Any]] = []
+    for folder in sorted(p for p in OPENDATA.iterdir() if p.is_dir()):
+        exp = read_polis_export(folder)
+        if not exp.votes or not any(g is not None for g in exp.groups.values()):
+            continue
+        result = compute_opinions(
+            exp.matrix(include_moderated=True), seed=args.seed, moderated_out=exp.moderated_out
+        )
+        score, n_common = ari(exp, result)
+        row: dict[str, Any] = {
+            "conversation": folder.name,
+            "ours": score,
+            "n": n_common,
+            "k": len(result.groups),
+            "polis_k": len({g for g in exp.groups.values() if g is not None}),
+        }
+        peer_file = REDDWARF / f"{folder.name}.json"
+        if peer_file.exists():
+            peer = json.loads(peer_file.read_text())
+            row["reddwarf"] = peer["vs_polis_auto_k"]["ari"]
+            row["reddwarf_k"] = peer["n_groups"]
+        if args.replay:
+            row["replay"] = (
+                ari(exp, replay(exp, args.seed))[0] if exp.vote_source == "votes.csv" else score
+            )
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+
+    head = "| conversation | n | Polis k | ours k | ours ARI | red-dwarf k | red-dwarf ARI | difference |"
+    if args.replay:
+        head += " replay ARI |"
+    print(head)
+    print("|---" * (head.count("|") - 1) + "|")
+    for r in rows:
+        rd = r.get("reddwarf")
+        diff = "" if rd is None else f"{r['ours'] - rd:+.3f}"
+        line = (
+            f"| {r['conversation']} | {r['n']} | {r['polis_k']} | {r['k']} | {r['ours']:.3f} "
+            f"| {r.get('reddwarf_k', '')} | {'' if rd is None else f'{rd:.3f}'} "
+            f"| {diff} |"
+        )
+        if args.replay:
+            line += f" {r['replay']:.3f} |"
+        print(line)
+    ours = [r["ours"] for r in rows]
+    peers = [r["reddwarf"] for r in rows if "reddwarf" in r]
+    print()
+    print(
+        f"median ARI: ours {statistics.median(ours):.3f}, red-dwarf {statistics.median(peers):.3f}"
+    )
+    worst = min(rows, key=lambda r: r["ours"])
+    print(f"worst: {worst['conversation']} ours {worst['ours']:.3f}")
+    below = [
+        r["conversation"] for r in rows if "reddwarf" in r and r["ours"] < r["reddwarf"] - 1e-9
+    ]
+    print(f"below red-dwarf on {len(below)}: {', '.join(below) or 'none'}")
+    if args.replay:
+        print(f"median ARI with replay: {statistics.median(r['replay'] for r in rows):.3f}")
+
+
+if __name__ == "__main__":
+    main()
