@@ -103,7 +103,10 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
 
-    head = "| conversation | n | Polis k | ours k | ours ARI | red-dwarf k | red-dwarf ARI | difference |"
+    head = (
+        "| conversation | n | Polis k | ours k | ours ARI | red-dwarf k | red-dwarf ARI "
+        "| difference |"
+    )
     if args.replay:
         head += " replay ARI |"
     print(head)

@@ -1,6 +1,7 @@
 """Speed and memory of compute_opinions, with red-dwarf run in the same benchmark.
 
-    .venv/bin/python benchmarks/opinions_speed.py [--cases bowling,20k,100k,1m] [--peer-cases bowling,20k]
+    .venv/bin/python benchmarks/opinions_speed.py [--cases bowling,20k,100k,1m]
+        [--peer-cases bowling,20k] [--csv-cases bowling,20k,100k]
 
 Each case runs in a fresh child process so that its peak RSS (``ru_maxrss``) is its own.
 Compute stages are timed from the vote matrix in memory; reading the CSV export is timed
@@ -201,7 +202,8 @@ def main() -> None:
 
     print()
     print(
-        "| case | votes | ours: compute | ours: peak RSS | read CSV | red-dwarf run_pipeline | red-dwarf peak RSS | speed-up | target |"
+        "| case | votes | ours: compute | ours: peak RSS | read CSV | red-dwarf run_pipeline "
+        "| red-dwarf peak RSS | speed-up | target |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for case, ours, peer, csv in rows:
