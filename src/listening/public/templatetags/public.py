@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
 from django.utils.formats import number_format
 
@@ -38,3 +39,13 @@ def url_in_language(context: template.Context, language: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag(takes_context=True)
+def url_in_default_language(context: template.Context) -> str:
+    """The current page without a language prefix, for the language switcher's `next`.
+
+    Django's set_language runs with the default language active (its URL has no prefix), so it
+    can translate an unprefixed path but not a /fr/ or /es/ one.
+    """
+    return url_in_language(context, settings.LANGUAGE_CODE)
