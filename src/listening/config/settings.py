@@ -58,6 +58,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+LOGIN_URL = "admin:login"
 ROOT_URLCONF = "listening.config.urls"
 WSGI_APPLICATION = "listening.config.wsgi.application"
 ASGI_APPLICATION = "listening.config.asgi.application"
@@ -142,3 +143,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# -- Conversations: background jobs, rate limits (docs/conversations.md) ----------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+REDIS_URL = env_str("REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# "thread": a debounced worker thread in each web process; "celery": Celery workers;
+# "sync": right after the vote's transaction commits (tests).
+OPINION_JOBS = env_str("OPINION_JOBS", "celery" if CELERY_BROKER_URL else "thread")
+OPINION_DEBOUNCE_SECONDS = float(env_str("OPINION_DEBOUNCE_SECONDS", "2"))
+OPINION_SNAPSHOTS_KEPT = env_int("OPINION_SNAPSHOTS_KEPT", 3)
+STATEMENT_MAX_LENGTH = env_int("STATEMENT_MAX_LENGTH", 400)
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_VOTES_PER_MINUTE = env_int("RATELIMIT_VOTES_PER_MINUTE", 120)
+RATELIMIT_VOTES_PER_MINUTE_IP = env_int("RATELIMIT_VOTES_PER_MINUTE_IP", 600)
+RATELIMIT_STATEMENTS_PER_HOUR = env_int("RATELIMIT_STATEMENTS_PER_HOUR", 20)
+RATELIMIT_STATEMENTS_PER_HOUR_IP = env_int("RATELIMIT_STATEMENTS_PER_HOUR_IP", 60)
+if REDIS_URL:
+    # Rate limits and the job debounce must hold across processes.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "listening",
+    }
