@@ -147,3 +147,59 @@ class VoiceFactory(factory.django.DjangoModelFactory):
     def themes(self, create: bool, extracted: list[Theme] | None, **kwargs: object) -> None:
         if create and extracted:
             self.themes.set(extracted)
+
+
+# -- conversations ------------------------------------------------------------------------
+
+from listening.conversations.models import (  # noqa: E402
+    Conversation,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
+from listening.conversations.tokens import token_hash  # noqa: E402
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conversation
+
+    slug = factory.Sequence(lambda n: f"conversation-{n}")
+    topic = factory.Sequence(lambda n: f"What should the Pact commit to? ({n})")
+    description = "Add your statements and vote on others'."
+    languages = factory.LazyFunction(lambda: ["en"])
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """``ParticipantFactory(token="...")`` sets a known token; the default one is random."""
+
+    class Meta:
+        model = Participant
+        exclude = ("token",)
+
+    conversation = factory.SubFactory(ConversationFactory)
+    token = factory.Sequence(lambda n: f"test-token-{n:08d}-" + "x" * 24)
+    token_hash = factory.LazyAttribute(lambda o: token_hash(o.token))
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    conversation = factory.SubFactory(ConversationFactory)
+    text = factory.Sequence(lambda n: f"Every neighbourhood needs statement number {n}.")
+    status = StatementStatus.APPROVED
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vote
+
+    statement = factory.SubFactory(StatementFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, conversation=factory.SelfAttribute("..statement.conversation")
+    )
+    conversation = factory.SelfAttribute("statement.conversation")
+    value = 1

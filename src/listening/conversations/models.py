@@ -223,6 +223,8 @@ class OpinionSnapshot(models.Model):
     participant_count = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict)
     state = models.JSONField(default=dict, help_text="k-smoothing and warm-start state")
+    # Polis routing priority per statement id, so choosing the next statement reads no votes.
+    priorities = models.JSONField(default=dict, blank=True)
     seconds = models.FloatField(default=0)
 
     class Meta:

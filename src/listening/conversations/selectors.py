@@ -1,0 +1,266 @@
+"""Shared reads of conversations: pages, the API, the admin and the commands use these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet
+
+from listening.analysis.routing import priority
+from listening.conversations.models import (
+    Conversation,
+    ModerationLog,
+    ModerationMode,
+    OpinionSnapshot,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
+from listening.conversations.tokens import token_hash, token_is_well_formed
+
+POLIS_XID_PREFIX = "polis-"
+# What Polis gives a statement nobody has seen yet.
+NEW_STATEMENT_PRIORITY = float(priority(*(np.zeros(1) for _ in range(4)))[0])
+
+
+def conversation_get(slug: str) -> Conversation:
+    """The conversation with this slug; raises Conversation.DoesNotExist."""
+    return Conversation.objects.select_related("programme", "session").get(slug=slug)
+
+
+def votable_statuses(conversation: Conversation) -> tuple[str, ...]:
+    """Statuses that can be voted on: approved, and pending too when moderation comes after."""
+    if conversation.moderation == ModerationMode.PRE:
+        return (StatementStatus.APPROVED,)
+    return (StatementStatus.APPROVED, StatementStatus.PENDING)
+
+
+def participant_for_token(*, conversation: Conversation, token: str) -> Participant | None:
+    if not token or not token_is_well_formed(token):
+        return None
+    return (
+        Participant.objects.filter(conversation=conversation, token_hash=token_hash(token))
+        .select_related("conversation")
+        .first()
+    )
+
+
+def participant_by_token(*, slug: str, token: str) -> Participant | None:
+    """The participant of conversation ``slug`` holding ``token``, with its conversation; one
+    query (the API's hot path)."""
+    if not token or not token_is_well_formed(token):
+        return None
+    return (
+        Participant.objects.select_related("conversation")
+        .filter(token_hash=token_hash(token), conversation__slug=slug)
+        .first()
+    )
+
+
+def participant_votes(*, participant: Participant) -> dict[int, int]:
+    """Statement id → the participant's current vote."""
+    return dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
+
+
+def opinion_latest(conversation: Conversation) -> OpinionSnapshot | None:
+    return (
+        OpinionSnapshot.objects.filter(conversation=conversation)
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+
+
+def statement_next(*, participant: Participant) -> Statement | None:
+    """The most informative votable statement the participant has not voted on, or None.
+
+    Polis's routing priority, precomputed in the latest snapshot, ranks the statements the map
+    knows; statements newer than the snapshot rank as new statements do in Polis (above all
+    but the most divisive), fewest votes first. Ties go to the older statement.
+    """
+    return _statement_ranked(participant.conversation, participant)
+
+
+def statement_first(*, conversation: Conversation) -> Statement | None:
+    """The statement a visitor who has not voted yet would see first."""
+    return _statement_ranked(conversation, None)
+
+
+def _statement_ranked(
+    conversation: Conversation, participant: Participant | None
+) -> Statement | None:
+    qs = Statement.objects.filter(
+        conversation=conversation, status__in=votable_statuses(conversation)
+    )
+    if participant is not None:
+        qs = qs.exclude(pk__in=Vote.objects.filter(participant=participant).values("statement_id"))
+    candidates = list(qs.values_list("id", flat=True))
+    if not candidates:
+        return None
+    snapshot = (
+        OpinionSnapshot.objects.filter(conversation=conversation)
+        .order_by("-computed_at", "-id")
+        .values_list("priorities", flat=True)
+        .first()
+    ) or {}
+    known = {sid: snapshot[str(sid)] for sid in candidates if str(sid) in snapshot}
+    unknown = [sid for sid in candidates if sid not in known]
+    best_known = max(known.items(), key=lambda kv: (kv[1], -kv[0]), default=None)
+    if unknown and (best_known is None or best_known[1] <= NEW_STATEMENT_PRIORITY):
+        counts = dict(
+            Vote.objects.filter(statement_id__in=unknown)
+            .values_list("statement_id")
+            .annotate(n=Count("id"))
+            .values_list("statement_id", "n")
+        )
+        chosen = min(unknown, key=lambda sid: (counts.get(sid, 0), sid))
+    else:
+        assert best_known is not None
+        chosen = best_known[0]
+    return Statement.objects.get(pk=chosen)
+
+
+def statement_texts(*, conversation: Conversation) -> dict[str, str]:
+    """Statement id (as the opinion map's JSON spells it) → text, for every statement."""
+    return {
+        str(pk): text
+        for pk, text in Statement.objects.filter(conversation=conversation).values_list(
+            "id", "text"
+        )
+    }
+
+
+def conversation_list() -> QuerySet[Conversation]:
+    """Every conversation, newest first, with its programme and session."""
+    return Conversation.objects.select_related("programme", "session").order_by("-opens_at", "-id")
+
+
+def moderation_queue(
+    *, conversation: Conversation, status: str | None = None, query: str = ""
+) -> QuerySet[Statement]:
+    """Statements for moderators, oldest pending first, with their vote counts."""
+    qs = Statement.objects.filter(conversation=conversation).select_related("author")
+    if status:
+        qs = qs.filter(status=status)
+    if query.strip():
+        qs = qs.filter(text__icontains=query.strip())
+    return qs.annotate(
+        vote_count=Count("votes"),
+        agree_count=Count("votes", filter=Q(votes__value=1)),
+        disagree_count=Count("votes", filter=Q(votes__value=-1)),
+        pass_count=Count("votes", filter=Q(votes__value=0)),
+    ).order_by("created_at", "id")
+
+
+def moderation_log(*, conversation: Conversation) -> QuerySet[ModerationLog]:
+    return (
+        ModerationLog.objects.filter(conversation=conversation)
+        .select_related("actor", "statement")
+        .order_by("-at", "-id")
+    )
+
+
+def conversation_stats(conversation: Conversation) -> dict[str, Any]:
+    """Counts for organisers and pages: participants, votes, statements by status."""
+    by_status = dict(
+        Statement.objects.filter(conversation=conversation)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    statements = {s: by_status.get(s, 0) for s in StatementStatus.values}
+    return {
+        "participants": Participant.objects.filter(conversation=conversation).count(),
+        "voters": Vote.objects.filter(conversation=conversation)
+        .values("participant_id")
+        .distinct()
+        .count(),
+        "votes": Vote.objects.filter(conversation=conversation).count(),
+        "statements": statements,
+        "statements_total": sum(statements.values()),
+        **statements,
+    }
+
+
+# -- Polis export -------------------------------------------------------------------------
+
+
+def polis_ids(rows: Iterable[tuple[int, Any]]) -> dict[int, int | str]:
+    """Polis ids for (pk, imported id or xid) pairs: the imported id back where there is one,
+    new numbers after the largest for the rest (in pk order), so no id repeats."""
+    pairs = sorted(rows, key=lambda r: r[0])
+    out: dict[int, int | str] = {}
+    for pk, ext in pairs:
+        if isinstance(ext, int):
+            out[pk] = ext
+        elif isinstance(ext, str) and ext.startswith(POLIS_XID_PREFIX):
+            text = ext[len(POLIS_XID_PREFIX) :]
+            if text.isdigit():
+                out[pk] = int(text)
+            elif text:
+                out[pk] = text
+    following = max((v for v in out.values() if isinstance(v, int)), default=-1) + 1
+    for pk, _ in pairs:
+        if pk not in out:
+            out[pk] = following
+            following += 1
+    return out
+
+
+def polis_export_data(conversation: Conversation) -> dict[str, Any]:
+    """comments, votes, groups and summary, as ``write_polis_export`` takes them."""
+    participant_ids = polis_ids(
+        Participant.objects.filter(conversation=conversation).values_list("id", "xid")
+    )
+    statements = list(
+        Statement.objects.filter(conversation=conversation)
+        .order_by("id")
+        .values("id", "external_id", "author_id", "text", "status", "created_at")
+    )
+    statement_ids = polis_ids((s["id"], s["external_id"]) for s in statements)
+    moderated: dict[str, int] = {
+        StatementStatus.APPROVED: 1,
+        StatementStatus.PENDING: 0,
+        StatementStatus.REJECTED: -1,
+    }
+    comments = [
+        {
+            "id": statement_ids[s["id"]],
+            "author": participant_ids.get(s["author_id"]) if s["author_id"] else None,
+            "text": s["text"],
+            "moderated": moderated[s["status"]],
+            "created": int(s["created_at"].timestamp() * 1000),
+        }
+        for s in statements
+    ]
+    votes = [
+        (participant_ids[p], statement_ids[s], v, int(at.timestamp() * 1000))
+        for p, s, v, at in Vote.objects.filter(conversation=conversation)
+        .order_by("updated_at", "id")
+        .values_list("participant_id", "statement_id", "value", "updated_at")
+        .iterator(chunk_size=10_000)
+    ]
+    snapshot = opinion_latest(conversation)
+    groups: dict[Any, int | None] = dict.fromkeys(participant_ids.values())
+    n_groups = 0
+    if snapshot is not None:
+        n_groups = len(snapshot.result.get("groups", {}))
+        for key, item in snapshot.result.get("participants", {}).items():
+            pid = participant_ids.get(int(key))
+            if pid is not None:
+                groups[pid] = item.get("group")
+    voters = {v[0] for v in votes}
+    summary = {
+        "topic": conversation.topic,
+        "url": "",
+        "views": len(participant_ids),
+        "voters": len(voters),
+        "voters-in-conv": (snapshot.result.get("n_in_conversation", 0) if snapshot else 0),
+        "commenters": len({c["author"] for c in comments if c["author"] is not None}),
+        "comments": len(comments),
+        "groups": n_groups,
+        "conversation-description": conversation.description,
+    }
+    return {"comments": comments, "votes": votes, "groups": groups, "summary": summary}
