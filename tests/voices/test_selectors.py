@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -8,6 +9,7 @@ from listening.programmes.models import Axis
 from listening.voices.models import VoiceStatus
 from listening.voices.selectors import (
     VoiceFilters,
+    search_index_repair,
     search_terms,
     speaker_display,
     voice_list,
@@ -150,3 +152,15 @@ def test_speaker_display_when_speaker_withdrew_listing_is_anonymous():
     person.save()
     voice.refresh_from_db()
     assert "Secret Name" not in speaker_display(voice)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index exists on SQLite only")
+def test_search_index_repair_restores_dropped_triggers():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER voices_voice_fts_insert")
+    voice_while_broken = VoiceFactory(text="Lanterns everywhere")
+    assert search_index_repair() is True
+    assert list(voice_search("lanterns")) == [voice_while_broken]
+    later = VoiceFactory(text="Lanterns again")
+    assert set(voice_search("lanterns")) == {voice_while_broken, later}
+    assert search_index_repair() is False

@@ -83,6 +83,8 @@ class Voice(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["session", "status"]),
+            # Voices per city (the public "cities represented" page) without a table scan.
+            models.Index(fields=["city", "status"], name="voices_voice_city_status"),
         ]
         constraints = [
             models.CheckConstraint(

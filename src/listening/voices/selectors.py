@@ -155,3 +155,45 @@ def speaker_display(voice: Voice) -> str:
     if voice.city is not None:
         return gettext("%(who)s from %(city)s") % {"who": who, "city": voice.city.name}
     return who
+
+
+# Upkeep of the SQLite search index. Django rebuilds a table on SQLite for some schema changes
+# (create a copy, drop the original): that drops the triggers of migration 0002 with it, and
+# search would silently go stale. After every migrate, the public app checks and repairs them.
+_FTS_TRIGGERS = {
+    "voices_voice_fts_insert": """CREATE TRIGGER voices_voice_fts_insert
+        AFTER INSERT ON voices_voice BEGIN
+        INSERT INTO voices_voice_fts(rowid, text) VALUES (new.id, new.text); END""",
+    "voices_voice_fts_delete": """CREATE TRIGGER voices_voice_fts_delete
+        AFTER DELETE ON voices_voice BEGIN
+        INSERT INTO voices_voice_fts(voices_voice_fts, rowid, text)
+        VALUES ('delete', old.id, old.text); END""",
+    "voices_voice_fts_update": """CREATE TRIGGER voices_voice_fts_update
+        AFTER UPDATE OF text ON voices_voice BEGIN
+        INSERT INTO voices_voice_fts(voices_voice_fts, rowid, text)
+        VALUES ('delete', old.id, old.text);
+        INSERT INTO voices_voice_fts(rowid, text) VALUES (new.id, new.text); END""",
+}
+
+
+def search_index_repair(using: str = "default") -> bool:
+    """Recreate missing FTS5 triggers and rebuild the index; True if anything was repaired."""
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "sqlite":
+        return False
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') "
+            "AND name LIKE 'voices_voice_fts%'"
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if "voices_voice_fts" not in present:
+            return False  # migration 0002 not applied yet
+        missing = [name for name in _FTS_TRIGGERS if name not in present]
+        for name in missing:
+            cursor.execute(_FTS_TRIGGERS[name])
+        if missing:
+            cursor.execute("INSERT INTO voices_voice_fts(voices_voice_fts) VALUES ('rebuild')")
+    return bool(missing)
