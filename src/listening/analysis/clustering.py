@@ -55,12 +55,16 @@ def _nearest(points: FloatArray, centres: FloatArray) -> tuple[IntArray, FloatAr
     labels = np.empty(n, dtype=np.int64)
     best = np.empty(n)
     step = max(1, 4_000_000 // max(len(centres), 1))
+    cx = centres[:, 0]
+    cy = centres[:, 1]
     for lo in range(0, n, step):
-        p = points[lo : lo + step]
-        d = ((p[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+        px = points[lo : lo + step, 0:1]
+        py = points[lo : lo + step, 1:2]
+        d = (px - cx) ** 2
+        d += (py - cy) ** 2
         lab = np.argmin(d, axis=1)
         labels[lo : lo + step] = lab
-        best[lo : lo + step] = d[np.arange(len(p)), lab]
+        best[lo : lo + step] = np.take_along_axis(d, lab[:, None], axis=1)[:, 0]
     return labels, best
 
 

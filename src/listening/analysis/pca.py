@@ -24,8 +24,9 @@ import scipy.sparse.linalg as spla
 
 FloatArray = npt.NDArray[np.float64]
 
-# Below this many statements the Gram matrix is formed densely (statements x statements only).
-DENSE_GRAM_MAX_STATEMENTS = 1500
+# Up to this many statements the Gram matrix is formed densely (statements x statements only);
+# above, Lanczos on the sparse Gram operator is faster.
+DENSE_GRAM_MAX_STATEMENTS = 200
 
 
 @dataclass(frozen=True)
