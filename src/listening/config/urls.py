@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.urls.resolvers import URLPattern, URLResolver
 
+from listening.api.api import api
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", include("listening.public.urls")),

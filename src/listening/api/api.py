@@ -1,0 +1,65 @@
+"""The NinjaAPI instance: routers, error shapes and the health endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from listening.api.conversations import router as conversations_router
+from listening.conversations.models import Conversation
+from listening.conversations.services import ConversationError, RateLimited
+
+api = NinjaAPI(
+    title="Listening API",
+    version="1",
+    description="Open conversations: join, vote, add statements, read the opinion map.",
+    urls_namespace="api",
+)
+api.add_router("/conversations/", conversations_router)
+
+
+@api.get("/health", tags=["health"], summary="Is the server up")
+def health(request: HttpRequest) -> dict[str, bool]:
+    return {"ok": True}
+
+
+def _field(loc: list[Any] | tuple[Any, ...]) -> str:
+    # ninja's locations start with the source ("body", "query", "path") and the parameter name.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "form"}:
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = list(exc.errors)
+    detail = "; ".join(f"{_field(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors)
+    return api.create_response(
+        request, {"detail": detail or "The request is not valid.", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return api.create_response(
+            request, {"detail": "The request body is not valid JSON."}, status=422
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ConversationError)
+def conversation_error(request: HttpRequest, exc: ConversationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(Conversation.DoesNotExist)
+def conversation_missing(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "There is no such conversation."}, status=404)

@@ -1,0 +1,217 @@
+"""Conversations API: join, next statement, vote, add a statement, the opinion map.
+
+Participant endpoints take ``Authorization: Bearer <token>`` (the token from joining); they use
+no cookies, so CSRF does not apply. Thin: every read goes through selectors, every write
+through services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from listening.conversations import selectors, services
+from listening.conversations.models import Conversation, Participant
+
+router = Router(tags=["conversations"])
+
+
+class Detail(Schema):
+    detail: str
+
+
+class ConversationOut(Schema):
+    slug: str
+    topic: str
+    description: str
+    languages: list[str]
+    moderation: str
+    is_open: bool
+    allow_statements: bool
+    invitation_required: bool
+    opens_at: dt.datetime
+    closes_at: dt.datetime | None
+
+
+class JoinIn(Schema):
+    xid: str = ""
+    constituency: str = ""
+    invitation_code: str = ""
+
+
+class JoinOut(Schema):
+    token: str
+    participant: int
+
+
+class StatementOut(Schema):
+    id: int
+    text: str
+    status: str
+    is_seed: bool
+    created_at: dt.datetime
+
+
+class VoteIn(Schema):
+    statement: int
+    vote: int
+
+
+class VoteOut(Schema):
+    statement: int
+    vote: int
+    created: bool
+
+
+class StatementIn(Schema):
+    text: str
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _participant(request: HttpRequest, slug: str) -> Participant:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HttpError(
+            401, "Send your participant token as 'Authorization: Bearer <token>'; join first."
+        )
+    participant = selectors.participant_by_token(slug=slug, token=token.strip())
+    if participant is None:
+        selectors.conversation_get(slug)  # 404 for an unknown conversation
+        raise HttpError(401, "This participant token is malformed or unknown in this conversation.")
+    return participant
+
+
+def _statement(statement: Any) -> dict[str, Any]:
+    return {
+        "id": statement.pk,
+        "text": statement.text,
+        "status": statement.status,
+        "is_seed": statement.is_seed,
+        "created_at": statement.created_at,
+    }
+
+
+@router.get("/{slug}", response={200: ConversationOut, 404: Detail}, summary="A conversation")
+def conversation_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+    conversation = selectors.conversation_get(slug)
+    return {
+        "slug": conversation.slug,
+        "topic": conversation.topic,
+        "description": conversation.description,
+        "languages": list(conversation.languages or []),
+        "moderation": conversation.moderation,
+        "is_open": conversation.is_open(),
+        "allow_statements": conversation.allow_statements,
+        "invitation_required": conversation.invitation_required,
+        "opens_at": conversation.opens_at,
+        "closes_at": conversation.closes_at,
+    }
+
+
+@router.post(
+    "/{slug}/participants",
+    response={201: JoinOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    summary="Join a conversation: returns a participant token",
+)
+def participant_join(
+    request: HttpRequest, slug: str, payload: JoinIn | None = None
+) -> Status[dict[str, Any]]:
+    conversation = selectors.conversation_get(slug)
+    data = payload or JoinIn()
+    participant, token = services.participant_create(
+        conversation=conversation,
+        xid=data.xid,
+        constituency=data.constituency,
+        invitation_code=data.invitation_code,
+    )
+    return Status(201, {"token": token, "participant": participant.pk})
+
+
+@router.get(
+    "/{slug}/next",
+    response={200: StatementOut, 204: None, 401: Detail, 404: Detail},
+    summary="The next statement to vote on (204 when none is left)",
+)
+def statement_next(request: HttpRequest, slug: str) -> Status[Any]:
+    participant = _participant(request, slug)
+    statement = selectors.statement_next(participant=participant)
+    if statement is None:
+        return Status(204, None)
+    return Status(200, _statement(statement))
+
+
+@router.post(
+    "/{slug}/votes",
+    response={
+        200: VoteOut,
+        201: VoteOut,
+        401: Detail,
+        404: Detail,
+        409: Detail,
+        422: Detail,
+        429: Detail,
+    },
+    summary="Vote 1 (agree), -1 (disagree) or 0 (pass); 201 new, 200 changed",
+)
+def vote_cast(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[str, Any]]:
+    participant = _participant(request, slug)
+    vote, created = services.vote_cast(
+        participant=participant,
+        statement_id=payload.statement,
+        value=payload.vote,
+        ip=_client_ip(request),
+    )
+    body = {"statement": vote.statement_id, "vote": vote.value, "created": created}
+    return Status(201 if created else 200, body)
+
+
+@router.post(
+    "/{slug}/statements",
+    response={
+        201: StatementOut,
+        401: Detail,
+        403: Detail,
+        404: Detail,
+        409: Detail,
+        422: Detail,
+        429: Detail,
+    },
+    summary="Add a statement",
+)
+def statement_submit(
+    request: HttpRequest, slug: str, payload: StatementIn
+) -> Status[dict[str, Any]]:
+    participant = _participant(request, slug)
+    statement = services.statement_submit(
+        participant=participant, text=payload.text, ip=_client_ip(request)
+    )
+    return Status(201, _statement(statement))
+
+
+@router.get(
+    "/{slug}/results",
+    response={200: dict[str, Any], 404: Detail},
+    summary="The latest opinion map, with when it was computed and on how many votes",
+)
+def results(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
+    conversation: Conversation = selectors.conversation_get(slug)
+    snapshot = selectors.opinion_latest(conversation)
+    if snapshot is None:
+        raise HttpError(404, "No opinion map has been computed for this conversation yet.")
+    return Status(
+        200,
+        {
+            **snapshot.result,
+            "computed_at": snapshot.computed_at.isoformat(),
+            "vote_count": snapshot.vote_count,
+            "participant_count": snapshot.participant_count,
+        },
+    )
