@@ -51,6 +51,7 @@ from listening.voices.selectors import (
     voice_list,
     voice_published,
     voice_theme_choices,
+    voices_in_order,
     voices_latest,
 )
 
@@ -150,11 +151,13 @@ def voice_index(request: HttpRequest) -> HttpResponse:
         country=voice_country_choices(),
     )
     voices = voice_list(VoiceFilters(**form.values()))
+    page = _page(request, voices.values_list("pk", flat=True))
+    page.object_list = voices_in_order(list(page.object_list))
     return _render_list(
         request,
         "public/voices/index.html",
         "public/voices/_results.html",
-        {"form": form, "page_obj": _page(request, voices)},
+        {"form": form, "page_obj": page},
     )
 
 
