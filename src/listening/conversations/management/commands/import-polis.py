@@ -1,0 +1,58 @@
+"""``listening import-polis DIR --conversation SLUG [--closed]``: import a Polis export folder."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from listening.analysis import PolisExportError, read_polis_export
+from listening.conversations import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Polis export folder (comments.csv, votes.csv and/or participants-votes.csv, "
+        "summary.csv) into a new conversation. All or nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("dir", help="the Polis export folder")
+        parser.add_argument("--conversation", required=True, help="slug of the new conversation")
+        parser.add_argument("--topic", default="", help="question (default: the export's topic)")
+        parser.add_argument(
+            "--closed", action="store_true", help="close it (default: open to new votes)"
+        )
+        parser.add_argument(
+            "--no-map", action="store_true", help="do not compute the opinion map now"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        try:
+            export = read_polis_export(options["dir"])
+        except PolisExportError as exc:
+            raise CommandError(f"{exc} — nothing was imported.") from None
+        try:
+            conversation = services.conversation_import_polis(
+                export=export,
+                slug=options["conversation"],
+                closed=options["closed"],
+                topic=options["topic"],
+            )
+        except services.ConversationError as exc:
+            raise CommandError(f"{exc.message} Nothing was imported.") from None
+        self.stdout.write(
+            f"Imported {conversation.slug!r}: {conversation.statements.count()} statements, "
+            f"{conversation.participants.count()} participants, {conversation.votes.count()} "
+            f"votes in {time.perf_counter() - started:.1f} s"
+            + (" (closed)." if conversation.is_closed else ".")
+        )
+        if not options["no_map"]:
+            snapshot = services.opinion_refresh(conversation_id=conversation.pk)
+            if snapshot is not None:
+                self.stdout.write(
+                    f"Opinion map: {len(snapshot.result.get('groups', {}))} groups, "
+                    f"computed in {snapshot.seconds:.1f} s."
+                )

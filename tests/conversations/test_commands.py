@@ -1,0 +1,183 @@
+import csv
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+
+from listening.analysis import read_polis_export
+from listening.conversations import services
+from listening.conversations.models import (
+    Conversation,
+    ModerationLog,
+    Participant,
+    Statement,
+    Vote,
+)
+from tests.factories import ConversationFactory, ParticipantFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+OPENDATA = Path(__file__).resolve().parents[3] / "shared" / "polis-opendata"
+FOLDERS = sorted(p.name for p in OPENDATA.iterdir() if p.is_dir()) if OPENDATA.is_dir() else []
+BIG = "american-assembly.bowling-green"
+needs_opendata = pytest.mark.skipif(not FOLDERS, reason=f"no Polis open data at {OPENDATA}")
+
+
+@pytest.fixture(autouse=True)
+def _jobs(settings):
+    settings.OPINION_JOBS = "sync"
+    cache.clear()
+
+
+def _polis_id(xid):
+    text = xid.removeprefix("polis-")
+    return int(text) if text.isdigit() else text
+
+
+def _stored_votes(slug):
+    rows = Vote.objects.filter(conversation__slug=slug).values_list(
+        "participant__xid", "statement__external_id", "value"
+    )
+    return {(_polis_id(x), s, v) for x, s, v in rows}
+
+
+def _import(folder, slug, *extra):
+    call_command("import-polis", str(folder), "--conversation", slug, "--no-map", *extra)
+
+
+@needs_opendata
+@pytest.mark.parametrize("name", [f for f in FOLDERS if f != BIG])
+def test_import_export_import_gives_the_same_votes(tmp_path, name):
+    folder = OPENDATA / name
+    original = read_polis_export(folder)
+    _import(folder, "first")
+    first = _stored_votes("first")
+    assert first == {(v.participant, v.statement, v.value) for v in original.votes}
+    assert Statement.objects.filter(conversation__slug="first").count() >= len(original.comments)
+
+    call_command("export-polis", "first", str(tmp_path / "out"))
+    for file in ("comments.csv", "votes.csv", "participants-votes.csv", "summary.csv"):
+        assert (tmp_path / "out" / file).is_file()
+    _import(tmp_path / "out", "second")
+    assert _stored_votes("second") == first
+    moderation = dict(
+        Statement.objects.filter(conversation__slug="first").values_list("external_id", "status")
+    )
+    assert (
+        dict(
+            Statement.objects.filter(conversation__slug="second").values_list(
+                "external_id", "status"
+            )
+        )
+        == moderation
+    )
+    assert {c.id: c.moderated for c in original.comments} == {
+        c.id: c.moderated for c in read_polis_export(tmp_path / "out").comments
+    }
+
+
+@needs_opendata
+def test_import_largest_export_is_fast():
+    started = time.perf_counter()
+    _import(OPENDATA / BIG, "bowling-green")
+    assert time.perf_counter() - started < 45
+    assert Vote.objects.count() == len(read_polis_export(OPENDATA / BIG).votes)
+
+
+@needs_opendata
+def test_import_computes_the_map_and_stays_open(capsys):
+    call_command("import-polis", str(OPENDATA / "london.youth.policing"), "--conversation", "ldn")
+    out = capsys.readouterr().out
+    assert "Imported 'ldn'" in out
+    assert "Opinion map:" in out
+    conversation = Conversation.objects.get(slug="ldn")
+    assert conversation.is_open()
+    assert conversation.snapshots.count() == 1
+    assert ModerationLog.objects.get(conversation=conversation).action == "import"
+    newcomer, _ = services.participant_create(conversation=conversation)
+    statement = conversation.statements.filter(status="approved").first()
+    _, created = services.vote_cast(participant=newcomer, statement_id=statement.pk, value=1)
+    assert created
+
+
+@needs_opendata
+def test_import_closed_is_closed():
+    _import(OPENDATA / "london.youth.policing", "ldn", "--closed")
+    assert not Conversation.objects.get(slug="ldn").is_open()
+
+
+def test_export_writes_group_ids_and_new_ids_after_imported_ones(tmp_path):
+    conversation = ConversationFactory(slug="mixed")
+    imported = StatementFactory(conversation=conversation, external_id=40)
+    fresh = StatementFactory(conversation=conversation)
+    old = ParticipantFactory(conversation=conversation, xid="polis-9")
+    new = ParticipantFactory(conversation=conversation)
+    for p in (old, new):
+        for s in (imported, fresh):
+            services.vote_cast(participant=p, statement_id=s.pk, value=1)
+    call_command("export-polis", "mixed", str(tmp_path))
+    export = read_polis_export(tmp_path)
+    assert {c.id for c in export.comments} == {40, 41}
+    assert {(v.participant, v.statement) for v in export.votes} == {
+        (9, 40),
+        (9, 41),
+        (10, 40),
+        (10, 41),
+    }
+    with (tmp_path / "participants-votes.csv").open() as fh:
+        assert "group-id" in next(csv.reader(fh))
+
+
+def _write(folder, name, rows):
+    folder.mkdir(exist_ok=True)
+    with (folder / name).open("w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def test_import_malformed_folder_names_file_and_row_and_imports_nothing(tmp_path):
+    _write(
+        tmp_path,
+        "comments.csv",
+        [
+            ["timestamp", "comment-id", "author-id", "moderated", "comment-body"],
+            ["1", "0", "0", "1", "Fine."],
+            ["2", "1", "0", "1", "Fine too."],
+        ],
+    )
+    _write(
+        tmp_path,
+        "votes.csv",
+        [
+            ["timestamp", "comment-id", "voter-id", "vote"],
+            ["1", "0", "0", "1"],
+            ["2", "1", "0", "yes"],
+        ],
+    )
+    with pytest.raises(CommandError, match=r"votes\.csv: row 3: vote must be -1, 0 or 1"):
+        _import(tmp_path, "broken")
+    assert not Conversation.objects.exists()
+    assert not Participant.objects.exists()
+
+
+def test_import_missing_folder_is_a_command_error(tmp_path):
+    with pytest.raises(CommandError, match="not a folder"):
+        _import(tmp_path / "nope", "broken")
+
+
+def test_import_into_a_conversation_with_data_imports_nothing(tmp_path):
+    StatementFactory(conversation=ConversationFactory(slug="taken"))
+    _write(
+        tmp_path,
+        "votes.csv",
+        [["timestamp", "comment-id", "voter-id", "vote"], ["1", "0", "0", "1"]],
+    )
+    with pytest.raises(CommandError, match="already has statements"):
+        _import(tmp_path, "taken")
+    assert Vote.objects.count() == 0
+
+
+def test_export_unknown_conversation_is_a_command_error(tmp_path):
+    with pytest.raises(CommandError, match="no conversation 'nope'"):
+        call_command("export-polis", "nope", str(tmp_path))
