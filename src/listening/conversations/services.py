@@ -368,8 +368,8 @@ def vote_cast(
         row = cursor.fetchone()
     if row is None:
         raise _not_votable(conversation, sid)
-    created_at = parse_datetime(row[1]) if isinstance(row[1], str) else row[1]
-    if isinstance(created_at, dt.datetime) and created_at.tzinfo is None:
+    created_at: dt.datetime = (parse_datetime(row[1]) if isinstance(row[1], str) else row[1]) or now
+    if created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=dt.UTC)  # SQLite stores UTC without an offset
     vote = Vote(
         id=row[0],
