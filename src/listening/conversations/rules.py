@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import rules
+from rules.permissions import add_perm
+from rules.predicates import is_group_member, is_superuser
 
-is_moderator = rules.is_superuser | rules.is_group_member("moderators")
+is_moderator = is_superuser | is_group_member("moderators")
 
-rules.add_perm("conversations.moderate_conversation", is_moderator)
+add_perm("conversations.moderate_conversation", is_moderator)

@@ -209,9 +209,8 @@ def statement_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = StatementForm(request.POST)
     response = redirect("conversations:detail", slug=slug)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form.errors.get("text", []):
+            messages.error(request, str(error))
         return response
     try:
         participant, token = _ensure_participant(request, conversation)
