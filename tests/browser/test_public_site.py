@@ -113,6 +113,7 @@ def test_search_the_voices_updates_results_without_reloading(page, programme_dat
     page.get_by_role("searchbox", name="Search the voices").fill("shade")
     expect(page.locator(".result-count")).to_have_text("1 voice found")
     expect(page.locator("#results")).to_contain_text("Trees give shade")
+    expect(page.get_by_role("status")).to_have_text("1 voice found")
     assert "q=shade" in page.url
     assert _same_document(page)
 

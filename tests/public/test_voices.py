@@ -40,6 +40,8 @@ def test_voice_index_answers_htmx_with_the_results_fragment(client):
     assert "Trees give shade" in page
     assert "<html" not in page
     assert "HX-Request" in response["Vary"]
+    assert 'id="results-status"' in page
+    assert 'hx-swap-oob="true">1 voice found</p>' in page
 
 
 def test_voice_index_history_restore_gets_the_whole_page(client):

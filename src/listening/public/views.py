@@ -68,7 +68,9 @@ def _is_fragment_request(request: HttpRequest) -> bool:
 def _render_list(
     request: HttpRequest, template: str, fragment: str, context: dict[str, Any]
 ) -> HttpResponse:
-    response = render(request, fragment if _is_fragment_request(request) else template, context)
+    is_fragment = _is_fragment_request(request)
+    context["is_fragment"] = is_fragment
+    response = render(request, fragment if is_fragment else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
