@@ -7,6 +7,7 @@ no tile server and no other host. Projection: Natural Earth I (the polynomial d3
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
@@ -72,7 +73,7 @@ def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     Its far side is drawn just past the edge (where the SVG clips it) instead of as a band
     across the whole world.
     """
-    crosses = any(abs(a[0] - b[0]) > 180 for a, b in zip(points, points[1:], strict=False))
+    crosses = any(abs(a[0] - b[0]) > 180 for a, b in itertools.pairwise(points))
     if not crosses:
         return points
     east = sum(lon for lon, _ in points) >= 0
