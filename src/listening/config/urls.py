@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
+    path("conversations/", include("listening.conversations.urls")),
     path("", include("listening.public.urls")),
     prefix_default_language=False,
 )
