@@ -282,8 +282,15 @@ def group_clusters(
 
 # Cold starts only (no previous clustering for this k): Polis's own start plus this many
 # seeded k-means++ starts; the lowest weighted inertia wins. Polis itself warm-starts from
-# its previous run, which a single cold run cannot reproduce (see docs/analysis.md).
-N_STARTS = 10
+# its previous run, which a single cold run cannot reproduce (see docs/analysis.md). With 10
+# starts the winner still depended on the seed on flat landscapes (15-per-hour-seattle);
+# from 30 on it no longer does on any of the open-data conversations.
+N_STARTS = 30
+# A cold-start clustering is admissible only if every group holds at least this many
+# participants: otherwise the lowest inertia is often "one far-out participant against
+# everyone else", which is not an opinion group (bg2050-volunteers). If no start gives an
+# admissible clustering, the lowest inertia overall wins.
+MIN_GROUP_PARTICIPANTS = 2
 
 
 def _inertia(points: FloatArray, weights: FloatArray, c: Clustering) -> float:
@@ -312,9 +319,9 @@ def _plus_plus(
 def _best_of_starts(
     points: FloatArray, weights: FloatArray, init: FloatArray, k: int, seed: int
 ) -> Clustering:
-    """Polis's start plus seeded k-means++ starts; the lowest weighted inertia wins."""
-    best = polis_kmeans(points, init, weights=weights, max_iters=GROUP_ITERS)
-    best_inertia = _inertia(points, weights, best)
+    """Polis's start plus seeded k-means++ starts; the admissible clustering (every group
+    with at least ``MIN_GROUP_PARTICIPANTS``) of lowest weighted inertia wins."""
+    candidates = [polis_kmeans(points, init, weights=weights, max_iters=GROUP_ITERS)]
     rng = np.random.default_rng([seed, k])
     for _ in range(N_STARTS):
         start = _plus_plus(points, weights, k, rng)
@@ -322,7 +329,21 @@ def _best_of_starts(
             break
         c = polis_kmeans(points, start, weights=weights, max_iters=BASE_ITERS)
         if len(c.centres) == k:
-            inertia = _inertia(points, weights, c)
-            if inertia < best_inertia - 1e-9 * max(best_inertia, 1.0):
-                best, best_inertia = c, inertia
+            candidates.append(c)
+    admissible = [c for c in candidates if _smallest_group(c, weights) >= MIN_GROUP_PARTICIPANTS]
+    best = candidates[0]
+    best_inertia = _inertia(points, weights, best)
+    best_ok = bool(admissible) and admissible[0] is best
+    for c in candidates[1:]:
+        ok = any(c is a for a in admissible)
+        inertia = _inertia(points, weights, c)
+        better = inertia < best_inertia - 1e-9 * max(best_inertia, 1.0)
+        if (ok and not best_ok) or (ok == best_ok and better):
+            best, best_inertia, best_ok = c, inertia, ok
     return best
+
+
+def _smallest_group(c: Clustering, weights: FloatArray) -> float:
+    if len(c.centres) == 0:
+        return 0.0
+    return float(np.bincount(c.labels, weights=weights, minlength=len(c.centres)).min())
