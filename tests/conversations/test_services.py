@@ -228,6 +228,59 @@ def test_vote_cast_after_closing_date_is_refused():
         services.vote_cast(participant=participant, statement_id=statement.pk, value=1)
 
 
+def _token_vote(conversation, token, statement, value=1):
+    return services.vote_cast_by_token(
+        slug=conversation.slug, token=token, statement_id=statement.pk, value=value
+    )
+
+
+def test_vote_cast_by_token_new_then_changed(conversation):
+    participant, token = services.participant_create(conversation=conversation)
+    statement = StatementFactory(conversation=conversation)
+    vote, created = _token_vote(conversation, token, statement, 1)
+    assert created
+    assert (vote.participant_id, vote.conversation_id) == (participant.pk, conversation.pk)
+    _, created = _token_vote(conversation, token, statement, -1)
+    assert not created
+    assert list(Vote.objects.values_list("value", flat=True)) == [-1]
+
+
+@pytest.mark.parametrize(
+    ("moderation", "status", "votable"),
+    [
+        ("post", "pending", True),
+        ("pre", "pending", False),
+        ("post", "rejected", False),
+        ("pre", "approved", True),
+    ],
+)
+def test_vote_cast_by_token_follows_the_same_rules(moderation, status, votable):
+    conversation = ConversationFactory(moderation=moderation)
+    _, token = services.participant_create(conversation=conversation)
+    statement = StatementFactory(conversation=conversation, status=status)
+    if votable:
+        assert _token_vote(conversation, token, statement)[1]
+    else:
+        with pytest.raises(StatementNotVotable):
+            _token_vote(conversation, token, statement)
+        assert not Vote.objects.exists()
+
+
+def test_vote_cast_by_token_closed_unknown_and_foreign_tokens(conversation):
+    _, token = services.participant_create(conversation=conversation)
+    other = ConversationFactory()
+    _, other_token = services.participant_create(conversation=other)
+    statement = StatementFactory(conversation=conversation)
+    with pytest.raises(services.ParticipantUnknown):
+        _token_vote(conversation, other_token, statement)
+    with pytest.raises(services.ParticipantUnknown):
+        _token_vote(conversation, "not a token", statement)
+    services.conversation_close(conversation=conversation, actor=None)
+    with pytest.raises(ConversationClosed):
+        _token_vote(conversation, token, statement)
+    assert not Vote.objects.exists()
+
+
 def test_vote_cast_schedules_an_opinion_map(
     conversation, participant, django_capture_on_commit_callbacks
 ):

@@ -75,14 +75,18 @@ def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _participant(request: HttpRequest, slug: str) -> Participant:
+def _bearer(request: HttpRequest) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise HttpError(
             401, "Send your participant token as 'Authorization: Bearer <token>'; join first."
         )
-    participant = selectors.participant_by_token(slug=slug, token=token.strip())
+    return token.strip()
+
+
+def _participant(request: HttpRequest, slug: str) -> Participant:
+    participant = selectors.participant_by_token(slug=slug, token=_bearer(request))
     if participant is None:
         selectors.conversation_get(slug)  # 404 for an unknown conversation
         raise HttpError(401, "This participant token is malformed or unknown in this conversation.")
@@ -162,9 +166,9 @@ def statement_next(request: HttpRequest, slug: str) -> Status[Any]:
     summary="Vote 1 (agree), -1 (disagree) or 0 (pass); 201 new, 200 changed",
 )
 def vote_cast(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[str, Any]]:
-    participant = _participant(request, slug)
-    vote, created = services.vote_cast(
-        participant=participant,
+    vote, created = services.vote_cast_by_token(
+        slug=slug,
+        token=_bearer(request),
         statement_id=payload.statement,
         value=payload.vote,
         ip=_client_ip(request),
