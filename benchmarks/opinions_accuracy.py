@@ -4,11 +4,15 @@ For every conversation in ../shared/polis-opendata that has votes: the adjusted 
 between our groups and the ``group-id`` column of participants-votes.csv, over participants
 that both grouped; red-dwarf 0.4.0's figure comes from ../shared/reddwarf-runs/.
 
-    .venv/bin/python benchmarks/opinions_accuracy.py [--replay] [--seed N]
+    .venv/bin/python benchmarks/opinions_accuracy.py [--replay] [--oracle-k] [--seed N]
 
 ``--replay`` also replays votes.csv in time order through compute_opinions, carrying the
 state between runs as the platform does (warm starts, k-smoothing), at checkpoints that grow
 by 5 % in votes; exports without votes.csv (no timestamps) get a single run there too.
+
+``--oracle-k`` is a diagnostic only: it re-runs the group step on the same base clusters with
+the number of groups forced to Polis's (read from the export's group-id column), to separate
+"chose another k" from "split the map differently". The algorithm never reads Polis's answer.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
+import numpy as np  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from listening.analysis import (  # noqa: E402
@@ -46,6 +51,25 @@ def ari(exp: PolisExport, result: OpinionResult) -> tuple[float, int]:
         return float("nan"), 0
     score = adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common])
     return float(score), len(common)
+
+
+def oracle_k(exp: PolisExport, result: OpinionResult, k: int, seed: int) -> float:
+    """ARI with the group step forced to ``k`` groups (same base clusters, same starts)."""
+    from listening.analysis import clustering
+
+    base = result.base_cluster
+    members = base >= 0
+    centres = result.base_centres
+    if k < 2 or len(centres) < k:
+        return float("nan")
+    weights = np.bincount(base[members], minlength=len(centres)).astype(np.float64)
+    init = centres[clustering.first_distinct(centres, k)]
+    groups = clustering._best_of_starts(centres, weights, init, k, seed)
+    labels = np.full(len(base), -1, dtype=np.int64)
+    labels[members] = groups.labels[base[members]]
+    ours = dict(zip(result.participant_ids, labels.tolist(), strict=True))
+    common = [p for p, g in exp.groups.items() if g is not None and ours.get(p, -1) >= 0]
+    return float(adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common]))
 
 
 def replay(exp: PolisExport, seed: int, growth: float = 1.05) -> OpinionResult:
@@ -74,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replay", action="store_true")
+    parser.add_argument("--oracle-k", action="store_true")
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     for folder in sorted(p for p in OPENDATA.iterdir() if p.is_dir()):
@@ -96,6 +121,8 @@ def main() -> None:
             peer = json.loads(peer_file.read_text())
             row["reddwarf"] = peer["vs_polis_auto_k"]["ari"]
             row["reddwarf_k"] = peer["n_groups"]
+        if args.oracle_k:
+            row["oracle_k"] = oracle_k(exp, result, row["polis_k"], args.seed)
         if args.replay:
             row["replay"] = (
                 ari(exp, replay(exp, args.seed))[0] if exp.vote_source == "votes.csv" else score
@@ -107,6 +134,8 @@ def main() -> None:
         "| conversation | n | Polis k | ours k | ours ARI | red-dwarf k | red-dwarf ARI "
         "| difference |"
     )
+    if args.oracle_k:
+        head += " ARI at Polis's k |"
     if args.replay:
         head += " replay ARI |"
     print(head)
@@ -119,6 +148,8 @@ def main() -> None:
             f"| {r.get('reddwarf_k', '')} | {'' if rd is None else f'{rd:.3f}'} "
             f"| {diff} |"
         )
+        if args.oracle_k:
+            line += f" {r['oracle_k']:.3f} |"
         if args.replay:
             line += f" {r['replay']:.3f} |"
         print(line)
@@ -134,6 +165,8 @@ def main() -> None:
         r["conversation"] for r in rows if "reddwarf" in r and r["ours"] < r["reddwarf"] - 1e-9
     ]
     print(f"below red-dwarf on {len(below)}: {', '.join(below) or 'none'}")
+    if args.oracle_k:
+        print(f"median ARI at Polis's k: {statistics.median(r['oracle_k'] for r in rows):.3f}")
     if args.replay:
         print(f"median ARI with replay: {statistics.median(r['replay'] for r in rows):.3f}")
 

@@ -98,3 +98,32 @@ def test_base_clusters_warm_start_keeps_previous_centres_when_data_unchanged() -
     first = clustering.base_clusters(pts, k=10)
     again = clustering.base_clusters(pts, k=10, previous_centres=first.centres)
     assert np.allclose(np.sort(first.centres, axis=0), np.sort(again.centres, axis=0))
+
+
+def test_cold_start_groups_never_isolate_a_single_participant() -> None:
+    # One far-out participant: "it against everyone" has the lowest inertia, but a group of one
+    # is not an opinion group, so the best clustering whose groups all hold 2+ wins.
+    rng = np.random.default_rng(3)
+    points = np.concatenate(
+        [
+            rng.normal((0.0, 0.0), 0.3, size=(40, 2)),
+            rng.normal((4.0, 0.0), 0.3, size=(8, 2)),
+            [[18.0, 0.0]],
+        ]
+    )
+    weights = np.ones(len(points))
+    init = points[clustering.first_distinct(points, 2)]
+    c = clustering._best_of_starts(points, weights, init, 2, seed=0)
+    sizes = np.bincount(c.labels, minlength=2)
+    assert sizes.min() >= clustering.MIN_GROUP_PARTICIPANTS
+    # The far participant goes with the small group, not alone.
+    assert c.labels[-1] == c.labels[45]
+
+
+def test_cold_start_groups_fall_back_when_no_start_is_admissible() -> None:
+    points = np.array([[0.0, 0.0], [1.0, 0.0], [50.0, 0.0]])
+    weights = np.array([1.0, 1.0, 1.0])
+    init = points[clustering.first_distinct(points, 2)]
+    c = clustering._best_of_starts(points, weights, init, 2, seed=0)
+    assert len(c.centres) == 2
+    assert np.bincount(c.labels).tolist() in ([2, 1], [1, 2])
