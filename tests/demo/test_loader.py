@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
+from listening.conversations.models import Conversation
 from listening.demo.loader import DATA_DIR, DemoDataError, load_demo
 from listening.people.models import Person
 from listening.places.models import City
@@ -68,7 +69,7 @@ def demo_loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo()
         yield
-        for model in (Voice, ListeningSession, Programme, Person, City):
+        for model in (Conversation, Voice, ListeningSession, Programme, Person, City):
             model.objects.all().delete()
 
 
@@ -88,6 +89,16 @@ def test_demo_programme_meets_its_promises(demo_loaded):
     assert set(Voice.objects.values_list("language", flat=True)) == {"en", "fr", "es"}
 
 
+def test_demo_conversation_has_an_opinion_map(demo_loaded):
+    conversation = Conversation.objects.get(slug="pact-healthy-cities")
+    assert conversation.session is not None
+    assert conversation.is_open()
+    assert conversation.participants.exclude(constituency="").count() == 90
+    result = conversation.snapshots.latest().result
+    assert len(result["groups"]) >= 2
+    assert set(result["attributes"]["constituency"]) >= {"civil_society", "private_sector"}
+
+
 def test_demo_people_are_marked_as_sample(demo_loaded):
     assert not Person.objects.filter(is_sample=False).exists()
     assert all("(sample)" in name for name in Person.objects.values_list("name", flat=True))
@@ -100,7 +111,8 @@ def test_demo_attribution_respects_consent(demo_loaded):
 
 
 def test_demo_loading_twice_changes_nothing(demo_loaded, capsys):
-    counts = [m.objects.count() for m in (Voice, ListeningSession, Person, City)]
+    models = (Voice, ListeningSession, Person, City, Conversation)
+    counts = [m.objects.count() for m in models]
     call_command("demo")
     assert "nothing changed" in capsys.readouterr().out
-    assert [m.objects.count() for m in (Voice, ListeningSession, Person, City)] == counts
+    assert [m.objects.count() for m in models] == counts

@@ -51,6 +51,7 @@ from listening.conversations.selectors import (
     votable_statuses,
 )
 from listening.conversations.tokens import token_hash, token_is_well_formed, token_new
+from listening.programmes.models import ListeningSession
 
 log = logging.getLogger(__name__)
 
@@ -805,8 +806,11 @@ def conversation_import_polis(
     closed: bool = False,
     actor: User | None = None,
     topic: str = "",
+    session: ListeningSession | None = None,
 ) -> Conversation:
     """Import a read Polis export into a new (or empty) conversation, all or nothing.
+
+    With ``session``, the conversation belongs to that listening session and its programme.
 
     Polis comment ids are kept in ``Statement.external_id`` and participant ids in
     ``Participant.xid`` as ``polis-<id>``, so an export writes the original ids back.
@@ -832,6 +836,10 @@ def conversation_import_polis(
     conversation.moderation = ModerationMode.POST
     conversation.is_closed = closed
     conversation.closes_at = None
+    if session is not None:
+        conversation.session = session
+        conversation.programme = session.programme
+        conversation.languages = list(session.languages)
     if opened is not None:
         conversation.opens_at = opened
     conversation.full_clean()

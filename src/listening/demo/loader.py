@@ -7,6 +7,7 @@ and loading twice changes nothing (rows are matched by slug; voices by session a
 from __future__ import annotations
 
 import json
+import random
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from listening.analysis import Comment, PolisExport
+from listening.analysis import Vote as PolisVote
+from listening.conversations.models import Conversation
+from listening.conversations.services import (
+    conversation_import_polis,
+    opinion_refresh,
+    participant_set_constituency,
+)
 from listening.people.models import Organisation, Person
 from listening.people.services import organisation_upsert, person_upsert
 from listening.places.gazetteer import GazetteerError
@@ -81,7 +90,16 @@ class _Loader:
     def run(self) -> DemoReport:
         before = {
             model: model.objects.count()
-            for model in (Programme, Theme, City, Organisation, Person, ListeningSession, Voice)
+            for model in (
+                Programme,
+                Theme,
+                City,
+                Organisation,
+                Person,
+                ListeningSession,
+                Voice,
+                Conversation,
+            )
         }
         programme, themes = self.programme(_read(self.data_dir, "programme.json"))
         for index, entry in enumerate(_read(self.data_dir, "cities.json")):
@@ -92,6 +110,7 @@ class _Loader:
             _read(self.data_dir, "sessions.json"), programme, themes, people, organisations
         )
         self.voices(_read(self.data_dir, "voices.json"), sessions, themes, people)
+        self.conversation(_read(self.data_dir, "conversation.json"), sessions)
         for model, count in before.items():
             self._count(model, count, str(model._meta.verbose_name_plural))
         return DemoReport(+self.created)
@@ -236,6 +255,45 @@ class _Loader:
                 )
             except (ValidationError, ValueError) as exc:
                 raise DemoDataError(f"{context}: {exc}") from None
+
+    def conversation(self, data: dict[str, Any], sessions: dict[str, ListeningSession]) -> None:
+        """A sample conversation whose votes come from simulated participants in a few
+        leanings (a fixed seed, so every load gives the same map), imported like a Polis
+        export and given its opinion map at once."""
+        if Conversation.objects.filter(slug=data["slug"]).exists():
+            return
+        rng = random.Random(2026)
+        statements = data["statements"]
+        votes, constituencies = [], {}
+        for pid in range(data["participants"]):
+            camp = pid % len(data["camps"])
+            weights = data["constituencies"][camp]
+            constituencies[pid] = rng.choices(list(weights), weights=list(weights.values()))[0]
+            for sid, statement in enumerate(statements):
+                if rng.random() < 0.15:
+                    continue  # not every participant sees every statement
+                agree, draw = statement["agree"][camp], rng.random()
+                value = 1 if draw < agree * 0.92 else 0 if draw < agree * 0.92 + 0.08 else -1
+                votes.append(PolisVote(pid, sid, value, None))
+        export = PolisExport(
+            path=self.data_dir / "conversation.json",
+            comments=[
+                Comment(id=sid, author=None, text=s["text"], moderated=1, created=None)
+                for sid, s in enumerate(statements)
+            ],
+            votes=votes,
+            groups={},
+            summary={"topic": data["topic"], "conversation-description": data["description"]},
+            vote_source="simulated",
+            participants=list(range(data["participants"])),
+        )
+        conversation = conversation_import_polis(
+            export=export, slug=data["slug"], session=sessions[data["session"]]
+        )
+        for participant in conversation.participants.all():
+            pid = int(participant.xid.rsplit("-", 1)[1])
+            participant_set_constituency(participant=participant, constituency=constituencies[pid])
+        opinion_refresh(conversation_id=conversation.pk)
 
 
 def load_demo(data_dir: Path = DATA_DIR) -> DemoReport:

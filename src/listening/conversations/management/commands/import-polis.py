@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from listening.analysis import PolisExportError, read_polis_export
 from listening.conversations import services
+from listening.programmes.models import ListeningSession
 
 
 class Command(BaseCommand):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--conversation", required=True, help="slug of the new conversation")
         parser.add_argument("--topic", default="", help="question (default: the export's topic)")
         parser.add_argument(
+            "--session", default="", help="slug of the listening session it belongs to"
+        )
+        parser.add_argument(
             "--closed", action="store_true", help="close it (default: open to new votes)"
         )
         parser.add_argument(
@@ -30,6 +34,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        session = None
+        if options["session"]:
+            session = ListeningSession.objects.filter(slug=options["session"]).first()
+            if session is None:
+                raise CommandError(
+                    f"No listening session {options['session']!r}. Nothing was imported."
+                )
         try:
             export = read_polis_export(options["dir"])
         except PolisExportError as exc:
@@ -40,6 +51,7 @@ class Command(BaseCommand):
                 slug=options["conversation"],
                 closed=options["closed"],
                 topic=options["topic"],
+                session=session,
             )
         except services.ConversationError as exc:
             raise CommandError(f"{exc.message} Nothing was imported.") from None
