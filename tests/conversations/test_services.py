@@ -502,3 +502,17 @@ def test_opinion_schedule_off_does_nothing(
     with django_capture_on_commit_callbacks() as callbacks:
         services.opinion_schedule(conversation_id=conversation.pk)
     assert callbacks == []
+
+
+def test_opinion_refresh_wait_spaces_costly_maps(settings, conversation):
+    settings.OPINION_DEBOUNCE_SECONDS = 2
+    settings.OPINION_COST_FACTOR = 10
+    assert services.opinion_refresh_wait(conversation.pk) == 0
+    snapshot = OpinionSnapshot.objects.create(conversation=conversation, seconds=1.5)
+    assert 14 < services.opinion_refresh_wait(conversation.pk) <= 15
+    snapshot.seconds = 0.01
+    snapshot.save(update_fields=["seconds"])
+    assert 1 < services.opinion_refresh_wait(conversation.pk) <= 2
+    snapshot.computed_at = timezone.now() - dt.timedelta(minutes=1)
+    snapshot.save(update_fields=["computed_at"])
+    assert services.opinion_refresh_wait(conversation.pk) == 0

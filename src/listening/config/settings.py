@@ -7,7 +7,14 @@ from pathlib import Path
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from listening.config.env import database_from_url, env_bool, env_int, env_list, env_str
+from listening.config.env import (
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
 from listening.config.security import DEFAULT_SECRET_KEY
 
 django_stubs_ext.monkeypatch()  # lets admin/forms classes take type parameters at runtime
@@ -153,7 +160,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # "thread": a debounced worker thread in each web process; "celery": Celery workers;
 # "sync": right after the vote's transaction commits (tests).
 OPINION_JOBS = env_str("OPINION_JOBS", "celery" if CELERY_BROKER_URL else "thread")
-OPINION_DEBOUNCE_SECONDS = float(env_str("OPINION_DEBOUNCE_SECONDS", "2"))
+OPINION_DEBOUNCE_SECONDS = env_float("OPINION_DEBOUNCE_SECONDS", 2.0)
+OPINION_COST_FACTOR = env_float("OPINION_COST_FACTOR", 10.0)
 OPINION_SNAPSHOTS_KEPT = env_int("OPINION_SNAPSHOTS_KEPT", 3)
 STATEMENT_MAX_LENGTH = env_int("STATEMENT_MAX_LENGTH", 400)
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)

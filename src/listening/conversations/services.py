@@ -762,13 +762,41 @@ def _refresh_logged(conversation_id: int) -> None:
         log.exception("opinion map of conversation %s failed", conversation_id)
 
 
-def _schedule_thread(conversation_id: int) -> None:
+def opinion_refresh_wait(conversation_id: int) -> float:
+    """Seconds until the next opinion map of the conversation is due (0 when due now).
+
+    Maps are at least ``OPINION_DEBOUNCE_SECONDS`` apart, and further apart when they are
+    costly (``OPINION_COST_FACTOR`` times the last computation), counted from the latest
+    snapshot in the database, so several web processes or Celery workers share one rhythm.
+    """
+    last = (
+        OpinionSnapshot.objects.filter(conversation_id=conversation_id)
+        .order_by("-computed_at")
+        .values_list("computed_at", "seconds")
+        .first()
+    )
+    if last is None:
+        return 0.0
+    computed_at, seconds = last
+    gap = max(settings.OPINION_DEBOUNCE_SECONDS, settings.OPINION_COST_FACTOR * seconds)
+    return max(0.0, (computed_at - timezone.now()).total_seconds() + gap)
+
+
+def _refresh_when_due(conversation_id: int) -> None:
+    wait = opinion_refresh_wait(conversation_id)
+    if wait > 0:
+        _schedule_thread(conversation_id, delay=wait)
+    else:
+        _refresh_logged(conversation_id)
+
+
+def _schedule_thread(conversation_id: int, delay: float | None = None) -> None:
     from listening.conversations.jobs import worker
 
     worker.schedule(
         ("opinion", conversation_id),
-        functools.partial(_refresh_logged, conversation_id),
-        delay=settings.OPINION_DEBOUNCE_SECONDS,
+        functools.partial(_refresh_when_due, conversation_id),
+        delay=settings.OPINION_DEBOUNCE_SECONDS if delay is None else delay,
     )
 
 
@@ -782,7 +810,14 @@ def _schedule_celery(conversation_id: int) -> None:
 
 
 def opinion_refresh_scheduled(*, conversation_id: int) -> OpinionSnapshot | None:
-    """The Celery task's body: free the debounce slot first, so later votes schedule again."""
+    """The Celery task's body: free the debounce slot first, so later votes schedule again;
+    when another worker made a map moments ago, come back when the next one is due."""
+    wait = opinion_refresh_wait(conversation_id)
+    if wait > 0:
+        from listening.conversations.tasks import opinion_refresh_task
+
+        opinion_refresh_task.apply_async(args=[conversation_id], countdown=wait)
+        return None
     cache.delete(_debounce_key(conversation_id))
     return opinion_refresh(conversation_id=conversation_id)
 
