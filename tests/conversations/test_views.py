@@ -288,3 +288,12 @@ def test_moderation_queue_query_count_is_constant(
 def test_conversation_list_shows_conversations(client, conversation):
     page = client.get("/conversations/").content.decode()
     assert conversation.topic in page
+
+
+def test_statement_errors_are_in_the_visitors_language(client, conversation):
+    response = client.post(
+        "/fr/conversations/healthy-cities/statements/",
+        {"text": "More shade in streets!"},
+        follow=True,
+    )
+    assert "Cette proposition figure déjà dans la conversation" in response.content.decode()

@@ -22,6 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from listening.analysis import (
     OpinionState,
@@ -76,10 +77,10 @@ class ConversationError(Exception):
 class ConversationClosed(ConversationError):
     status_code = 409
 
-    def __init__(
-        self, message: str = "This conversation is closed: it takes no new votes or statements."
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("This conversation is closed: it takes no new votes or statements.")
+        )
 
 
 class StatementNotVotable(ConversationError):
@@ -105,11 +106,10 @@ class InvalidConstituency(ConversationError):
 class ParticipantUnknown(ConversationError):
     status_code = 401
 
-    def __init__(
-        self,
-        message: str = "This participant token is malformed or unknown in this conversation.",
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("This participant token is malformed or unknown in this conversation.")
+        )
 
 
 class RateLimited(ConversationError):
@@ -128,7 +128,8 @@ def _check_constituency(constituency: str) -> str:
     if constituency and constituency not in Constituency.values:
         choices = ", ".join(Constituency.values)
         raise InvalidConstituency(
-            f"{constituency!r} is not a constituency; choose one of {choices}, or none."
+            _("%(value)s is not a constituency; choose one of %(choices)s, or none.")
+            % {"value": repr(constituency), "choices": choices}
         )
     return constituency
 
@@ -172,7 +173,7 @@ def participant_create(
     constituency = _check_constituency(constituency)
     xid = (xid or "").strip()
     if len(xid) > 200:
-        raise ConversationError("An external id (xid) can be at most 200 characters long.")
+        raise ConversationError(_("An external id (xid) can be at most 200 characters long."))
     existing = None
     if _signed_in(user):
         existing = (
@@ -215,12 +216,12 @@ def participant_create(
 def _use_invitation(conversation: Conversation, code: str) -> None:
     code = (code or "").strip()
     if not code:
-        raise InvitationInvalid("This conversation needs an invitation code.")
+        raise InvitationInvalid(_("This conversation needs an invitation code."))
     used = InvitationCode.objects.filter(
         conversation=conversation, code=code, uses_left__gt=0
     ).update(uses_left=F("uses_left") - 1)
     if not used:
-        raise InvitationInvalid("This invitation code is not valid, or has been used up.")
+        raise InvitationInvalid(_("This invitation code is not valid, or has been used up."))
 
 
 @transaction.atomic
@@ -232,11 +233,11 @@ def participant_claim(*, participant: Participant, user: User) -> Participant:
     is deleted: its token stops working, so ask ``participant_create(user=...)`` for a new one.
     """
     if not _signed_in(user):
-        raise ConversationError("Sign in first to keep your votes.")
+        raise ConversationError(_("Sign in first to keep your votes."))
     if participant.user_id == user.pk:
         return participant
     if participant.user_id is not None:
-        raise ConversationError("This participant belongs to another account.", status_code=403)
+        raise ConversationError(_("This participant belongs to another account."), status_code=403)
     existing = (
         Participant.objects.select_for_update()
         .filter(conversation_id=participant.conversation_id, user=_account(user))
@@ -299,7 +300,8 @@ def _limit(
         wait = ratelimit.hit(scope, ident, limit=limit, window=window)
         if wait is not None:
             raise RateLimited(
-                f"Too many {what} in a short time; please wait {wait} seconds and try again.",
+                _("Too many %(what)s in a short time; please wait %(wait)d seconds and try again.")
+                % {"what": what, "wait": wait},
                 retry_after=wait,
             )
 
@@ -314,9 +316,10 @@ def _vote_value(value: object) -> int:
         value = int(value.strip())
     if not isinstance(value, int) or value not in (-1, 0, 1):
         raise InvalidVote(
-            f"A vote is 1 (agree), -1 (disagree) or 0 (pass), not {value!r}."
+            _("A vote is 1 (agree), -1 (disagree) or 0 (pass), not %(value)s.")
+            % {"value": repr(value)}
             if value is not None
-            else "A vote is 1 (agree), -1 (disagree) or 0 (pass)."
+            else _("A vote is 1 (agree), -1 (disagree) or 0 (pass).")
         )
     return value
 
@@ -325,7 +328,7 @@ def _statement_id(statement_id: object) -> int:
     if isinstance(statement_id, str) and statement_id.strip().isdigit():
         return int(statement_id)
     if isinstance(statement_id, bool) or not isinstance(statement_id, int) or statement_id < 1:
-        raise StatementNotVotable("There is no such statement in this conversation.")
+        raise StatementNotVotable(_("There is no such statement in this conversation."))
     return statement_id
 
 
@@ -365,7 +368,7 @@ def vote_cast(
         per_participant=settings.RATELIMIT_VOTES_PER_MINUTE,
         per_ip=settings.RATELIMIT_VOTES_PER_MINUTE_IP,
         window=60,
-        what="votes",
+        what=_("votes"),
     )
     statuses = votable_statuses(conversation)
     now = timezone.now()
@@ -446,7 +449,7 @@ def vote_cast_by_token(
         per_participant=settings.RATELIMIT_VOTES_PER_MINUTE,
         per_ip=settings.RATELIMIT_VOTES_PER_MINUTE_IP,
         window=60,
-        what="votes",
+        what=_("votes"),
     )
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -495,14 +498,14 @@ def _not_votable(conversation: Conversation, statement_id: int) -> StatementNotV
     found = Statement.objects.filter(pk=statement_id).values_list("conversation_id", "status")
     row = found.first()
     if row is None or row[0] != conversation.pk:
-        return StatementNotVotable("There is no such statement in this conversation.")
+        return StatementNotVotable(_("There is no such statement in this conversation."))
     if row[1] == StatementStatus.REJECTED:
         return StatementNotVotable(
-            "This statement was rejected by the moderators and can no longer be voted on.",
+            _("This statement was rejected by the moderators and can no longer be voted on."),
             status_code=409,
         )
     return StatementNotVotable(
-        "This statement is awaiting moderation and cannot be voted on yet.", status_code=409
+        _("This statement is awaiting moderation and cannot be voted on yet."), status_code=409
     )
 
 
@@ -520,15 +523,16 @@ def statement_normalise(text: str) -> str:
 def _statement_text(conversation: Conversation, text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise StatementRejected("A statement cannot be empty.")
+        raise StatementRejected(_("A statement cannot be empty."))
     limit = getattr(settings, "STATEMENT_MAX_LENGTH", 400)
     if len(text) > limit:
         raise StatementRejected(
-            f"A statement can be at most {limit} characters long; this one has {len(text)}."
+            _("A statement can be at most %(limit)d characters long; this one has %(length)d.")
+            % {"limit": limit, "length": len(text)}
         )
     normal = statement_normalise(text)
     if not normal:
-        raise StatementRejected("A statement needs words, not only punctuation.")
+        raise StatementRejected(_("A statement needs words, not only punctuation."))
     for other in (
         Statement.objects.filter(conversation=conversation)
         .values_list("text", flat=True)
@@ -536,7 +540,7 @@ def _statement_text(conversation: Conversation, text: str) -> str:
     ):
         if statement_normalise(other) == normal:
             raise StatementRejected(
-                "This statement is already in the conversation: vote on it instead.",
+                _("This statement is already in the conversation: vote on it instead."),
                 status_code=409,
             )
     return text
@@ -550,7 +554,7 @@ def statement_submit(*, participant: Participant, text: str, ip: str = "") -> St
         raise ConversationClosed()
     if not conversation.allow_statements:
         raise StatementRejected(
-            "This conversation does not take new statements; you can still vote.",
+            _("This conversation does not take new statements; you can still vote."),
             status_code=403,
         )
     # Lock the conversation so two identical statements sent at once are not both stored.
@@ -563,7 +567,7 @@ def statement_submit(*, participant: Participant, text: str, ip: str = "") -> St
         per_participant=settings.RATELIMIT_STATEMENTS_PER_HOUR,
         per_ip=settings.RATELIMIT_STATEMENTS_PER_HOUR_IP,
         window=3600,
-        what="statements",
+        what=_("statements"),
     )
     status = (
         StatementStatus.PENDING
