@@ -134,7 +134,8 @@ def find_city(name: str, country: str | None = None, *, geonames_id: int | None 
         listed = "; ".join(p.describe() for p in candidates[:10])
         hint = "give --geonames-id" if code else "give the country (and if needed --geonames-id)"
         raise GazetteerError(
-            f"{name!r}{where} is ambiguous, {len(candidates)} places match: {listed}. Please {hint}.",
+            f"{name!r}{where} is ambiguous, {len(candidates)} places match: {listed}. "
+            f"Please {hint}.",
             candidates,
         )
     return candidates[0]

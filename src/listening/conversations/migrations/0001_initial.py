@@ -7,176 +7,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('topic', models.CharField(max_length=300, verbose_name='question')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('opens_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opens')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='closes')),
-                ('is_closed', models.BooleanField(default=False, verbose_name='closed by an organiser')),
-                ('moderation', models.CharField(choices=[('post', 'Statements are visible at once; moderators may reject them later'), ('pre', 'Statements are visible only after a moderator approves them')], default='post', max_length=10, verbose_name='moderation')),
-                ('allow_statements', models.BooleanField(default=True, verbose_name='participants may add statements')),
-                ('invitation_required', models.BooleanField(default=False, verbose_name='an invitation code is required')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conversations', to='programmes.programme', verbose_name='programme')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conversations', to='programmes.listeningsession', verbose_name='session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                ("topic", models.CharField(max_length=300, verbose_name="question")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                (
+                    "opens_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="opens"),
+                ),
+                ("closes_at", models.DateTimeField(blank=True, null=True, verbose_name="closes")),
+                (
+                    "is_closed",
+                    models.BooleanField(default=False, verbose_name="closed by an organiser"),
+                ),
+                (
+                    "moderation",
+                    models.CharField(
+                        choices=[
+                            (
+                                "post",
+                                "Statements are visible at once; moderators may reject them later",
+                            ),
+                            ("pre", "Statements are visible only after a moderator approves them"),
+                        ],
+                        default="post",
+                        max_length=10,
+                        verbose_name="moderation",
+                    ),
+                ),
+                (
+                    "allow_statements",
+                    models.BooleanField(
+                        default=True, verbose_name="participants may add statements"
+                    ),
+                ),
+                (
+                    "invitation_required",
+                    models.BooleanField(
+                        default=False, verbose_name="an invitation code is required"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="conversations",
+                        to="programmes.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="conversations",
+                        to="programmes.listeningsession",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conversation',
-                'verbose_name_plural': 'conversations',
-                'ordering': ['-opens_at'],
+                "verbose_name": "conversation",
+                "verbose_name_plural": "conversations",
+                "ordering": ["-opens_at"],
             },
         ),
         migrations.CreateModel(
-            name='InvitationCode',
+            name="InvitationCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='code')),
-                ('uses_left', models.PositiveIntegerField(default=1, verbose_name='uses left')),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitation_codes', to='conversations.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, verbose_name="code")),
+                ("uses_left", models.PositiveIntegerField(default=1, verbose_name="uses left")),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitation_codes",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation code',
-                'verbose_name_plural': 'invitation codes',
+                "verbose_name": "invitation code",
+                "verbose_name_plural": "invitation codes",
             },
         ),
         migrations.CreateModel(
-            name='OpinionSnapshot',
+            name="OpinionSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('vote_count', models.PositiveIntegerField(default=0)),
-                ('participant_count', models.PositiveIntegerField(default=0)),
-                ('result', models.JSONField(default=dict)),
-                ('state', models.JSONField(default=dict, help_text='k-smoothing and warm-start state')),
-                ('seconds', models.FloatField(default=0)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='conversations.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("vote_count", models.PositiveIntegerField(default=0)),
+                ("participant_count", models.PositiveIntegerField(default=0)),
+                ("result", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.JSONField(default=dict, help_text="k-smoothing and warm-start state"),
+                ),
+                ("seconds", models.FloatField(default=0)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opinion map',
-                'verbose_name_plural': 'opinion maps',
-                'ordering': ['-computed_at'],
-                'get_latest_by': 'computed_at',
+                "verbose_name": "opinion map",
+                "verbose_name_plural": "opinion maps",
+                "ordering": ["-computed_at"],
+                "get_latest_by": "computed_at",
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('xid', models.CharField(blank=True, max_length=200, verbose_name='external id')),
-                ('constituency', models.CharField(blank=True, choices=[('local_government', 'Local or regional government'), ('civil_society', 'Civil society'), ('academia', 'Academia'), ('international', 'International organisation'), ('private_sector', 'Private sector'), ('resident', 'Resident')], max_length=30, verbose_name='constituency')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='conversations.conversation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conversation_participations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("xid", models.CharField(blank=True, max_length=200, verbose_name="external id")),
+                (
+                    "constituency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("local_government", "Local or regional government"),
+                            ("civil_society", "Civil society"),
+                            ("academia", "Academia"),
+                            ("international", "International organisation"),
+                            ("private_sector", "Private sector"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=30,
+                        verbose_name="constituency",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="conversation_participations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='text')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting moderation'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('is_seed', models.BooleanField(default=False, verbose_name='seed statement')),
-                ('external_id', models.PositiveIntegerField(blank=True, null=True, verbose_name='id in the imported export')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='statements', to='conversations.participant')),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='conversations.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting moderation"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("is_seed", models.BooleanField(default=False, verbose_name="seed statement")),
+                (
+                    "external_id",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="id in the imported export"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="statements",
+                        to="conversations.participant",
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statements",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statement',
-                'verbose_name_plural': 'statements',
-                'ordering': ['conversation', 'id'],
+                "verbose_name": "statement",
+                "verbose_name_plural": "statements",
+                "ordering": ["conversation", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ModerationLog',
+            name="ModerationLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('approve', 'Approved'), ('reject', 'Rejected'), ('seed', 'Added a seed statement'), ('close', 'Closed the conversation'), ('reopen', 'Reopened the conversation'), ('import', 'Imported a Polis export')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moderation_log', to='conversations.conversation')),
-                ('statement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='moderation_log', to='conversations.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("approve", "Approved"),
+                            ("reject", "Rejected"),
+                            ("seed", "Added a seed statement"),
+                            ("close", "Closed the conversation"),
+                            ("reopen", "Reopened the conversation"),
+                            ("import", "Imported a Polis export"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderation_log",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="moderation_log",
+                        to="conversations.statement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'moderation log entry',
-                'verbose_name_plural': 'moderation log',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "moderation log entry",
+                "verbose_name_plural": "moderation log",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(choices=[(1, 'Agree'), (-1, 'Disagree'), (0, 'Pass / unsure')], verbose_name='vote')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='conversations.conversation')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='conversations.participant')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='conversations.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.SmallIntegerField(
+                        choices=[(1, "Agree"), (-1, "Disagree"), (0, "Pass / unsure")],
+                        verbose_name="vote",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="conversations.participant",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="conversations.statement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vote',
-                'verbose_name_plural': 'votes',
+                "verbose_name": "vote",
+                "verbose_name_plural": "votes",
             },
         ),
         migrations.AddConstraint(
-            model_name='conversation',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__isnull', True), ('closes_at__gt', models.F('opens_at')), _connector='OR'), name='conversation_closes_after_opening', violation_error_message='A conversation must close after it opens.'),
+            model_name="conversation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closes_at__isnull", True),
+                    ("closes_at__gt", models.F("opens_at")),
+                    _connector="OR",
+                ),
+                name="conversation_closes_after_opening",
+                violation_error_message="A conversation must close after it opens.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitationcode',
-            constraint=models.UniqueConstraint(fields=('conversation', 'code'), name='invitation_unique_code'),
+            model_name="invitationcode",
+            constraint=models.UniqueConstraint(
+                fields=("conversation", "code"), name="invitation_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('conversation', 'user'), name='participant_unique_user'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("conversation", "user"),
+                name="participant_unique_user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('xid', ''), _negated=True), fields=('conversation', 'xid'), name='participant_unique_xid'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("xid", ""), _negated=True),
+                fields=("conversation", "xid"),
+                name="participant_unique_xid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['conversation', 'status'], name='conversatio_convers_59de3e_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["conversation", "status"], name="conversatio_convers_59de3e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='statement_text_required'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="statement_text_required"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id__isnull', False)), fields=('conversation', 'external_id'), name='statement_unique_external_id'),
+            model_name="statement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id__isnull", False)),
+                fields=("conversation", "external_id"),
+                name="statement_unique_external_id",
+            ),
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['conversation', 'statement'], name='conversatio_convers_aa2ba8_idx'),
+            model_name="vote",
+            index=models.Index(
+                fields=["conversation", "statement"], name="conversatio_convers_aa2ba8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('participant', 'statement'), name='vote_unique_current'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "statement"), name="vote_unique_current"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__in', [-1, 0, 1])), name='vote_value_valid'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__in", [-1, 0, 1])), name="vote_value_valid"
+            ),
         ),
     ]
