@@ -1,6 +1,16 @@
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /fr/ or /es/ leaves that language active in the thread; start each test
+    in English so messages compared in tests do not depend on the order they run in."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
