@@ -158,6 +158,18 @@ def test_signing_in_keeps_anonymous_votes(client, conversation):
     assert participant.votes.get().statement == statement
 
 
+def test_signed_in_user_never_acts_as_another_accounts_participant(client, conversation):
+    statement = conversation.statements.first()
+    first = User.objects.create_user("first", password="x-very-long-password")
+    client.force_login(first)
+    _vote(client, conversation, statement, 1)
+    second = User.objects.create_user("second", password="x-very-long-password")
+    client.force_login(second)  # same browser, same cookie
+    _vote(client, conversation, statement, -1)
+    votes = dict(Vote.objects.values_list("participant__user__username", "value"))
+    assert votes == {"first": 1, "second": -1}
+
+
 def test_invitation_required_asks_for_a_code(client):
     conversation = ConversationFactory(invitation_required=True)
     StatementFactory(conversation=conversation, status="approved")

@@ -28,7 +28,7 @@ from listening.conversations.forms import (
     StatementForm,
     VoteForm,
 )
-from listening.conversations.models import Conversation, Participant
+from listening.conversations.models import Constituency, Conversation, Participant
 from listening.conversations.opinion_map import build_map, group_label
 
 COOKIE_SALT = "listening.conversations.participant"
@@ -62,8 +62,10 @@ def _participant(request: HttpRequest, conversation: Conversation) -> Participan
         return from_cookie
     if from_cookie is not None and from_cookie.user_id is None:
         return services.participant_claim(participant=from_cookie, user=user)
-    own = Participant.objects.filter(conversation=conversation, user=user).first()
-    return own or from_cookie
+    if from_cookie is not None and from_cookie.user_id == user.pk:
+        return from_cookie
+    # No cookie, or one left in this browser by another account: never act as that one.
+    return Participant.objects.filter(conversation=conversation, user=user).first()
 
 
 def _remember(response: HttpResponseBase, conversation: Conversation, token: str) -> None:
@@ -336,8 +338,6 @@ def _group_votes(result: dict[str, Any], sids: list[str]) -> dict[str, list[int 
 def _constituency_table(
     result: dict[str, Any], texts: dict[str, str], sids: list[str]
 ) -> dict[str, Any]:
-    from listening.conversations.models import Constituency
-
     by_class = result.get("attributes", {}).get("constituency", {})
     labels = dict(Constituency.choices)
     classes = [c for c in Constituency.values if c in by_class]
