@@ -516,3 +516,23 @@ def test_opinion_refresh_wait_spaces_costly_maps(settings, conversation):
     snapshot.computed_at = timezone.now() - dt.timedelta(minutes=1)
     snapshot.save(update_fields=["computed_at"])
     assert services.opinion_refresh_wait(conversation.pk) == 0
+
+
+def test_participant_create_imported_xid_cannot_be_taken_over(conversation):
+    imported = ParticipantFactory(conversation=conversation, xid="polis-7")
+    with pytest.raises(services.ConversationError, match="reserved for imported participants"):
+        services.participant_create(conversation=conversation, xid="polis-7")
+    before = imported.token_hash
+    imported.refresh_from_db()
+    assert imported.token_hash == before
+
+
+def test_participant_create_is_rate_limited_per_ip(settings, conversation):
+    settings.RATELIMIT_PARTICIPANTS_PER_HOUR_IP = 2
+    for _ in range(2):
+        services.participant_create(conversation=conversation, ip="203.0.113.9")
+    with pytest.raises(RateLimited) as excinfo:
+        services.participant_create(conversation=conversation, ip="203.0.113.9")
+    assert excinfo.value.retry_after > 0
+    services.participant_create(conversation=conversation, ip="203.0.113.10")
+    assert Participant.objects.filter(conversation=conversation).count() == 3

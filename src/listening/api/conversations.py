@@ -122,7 +122,7 @@ def conversation_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/{slug}/participants",
-    response={201: JoinOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    response={201: JoinOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
     summary="Join a conversation: returns a participant token",
 )
 def participant_join(
@@ -135,6 +135,7 @@ def participant_join(
         xid=data.xid,
         constituency=data.constituency,
         invitation_code=data.invitation_code,
+        ip=_client_ip(request),
     )
     return Status(201, {"token": token, "participant": participant.pk})
 

@@ -162,11 +162,14 @@ def participant_create(
     xid: str = "",
     constituency: str = "",
     invitation_code: str = "",
+    ip: str = "",
 ) -> tuple[Participant, str]:
     """A participant and its raw token (only the token's hash is stored).
 
     A signed-in user, or an external id (Polis's ``xid``) already known in this conversation,
     gets their existing participant back with a fresh token; their previous token stops working.
+    External ids starting with ``polis-`` belong to imported participants and are refused, so
+    nobody can take over an imported participant's votes. Joins are rate-limited per IP.
     """
     if not conversation.is_open():
         raise ConversationClosed()
@@ -174,6 +177,21 @@ def participant_create(
     xid = (xid or "").strip()
     if len(xid) > 200:
         raise ConversationError(_("An external id (xid) can be at most 200 characters long."))
+    if xid.startswith(POLIS_XID_PREFIX):
+        raise ConversationError(
+            _("External ids starting with %(prefix)s are reserved for imported participants.")
+            % {"prefix": POLIS_XID_PREFIX},
+            status_code=422,
+        )
+    wait = ratelimit.hit(
+        "join", ip and f"ip{ip}", limit=settings.RATELIMIT_PARTICIPANTS_PER_HOUR_IP, window=3600
+    )
+    if wait is not None:
+        raise RateLimited(
+            _("Too many %(what)s in a short time; please wait %(wait)d seconds and try again.")
+            % {"what": _("new participants"), "wait": wait},
+            retry_after=wait,
+        )
     existing = None
     if _signed_in(user):
         existing = (

@@ -88,11 +88,7 @@ def _ensure_participant(
     if participant is not None:
         return participant, None
     user = request.user if request.user.is_authenticated else None
-    return services.participant_create(
-        conversation=conversation,
-        user=user,
-        invitation_code=request.session.get(f"invitation-{conversation.pk}", ""),
-    )
+    return services.participant_create(conversation=conversation, user=user, ip=_ip(request))
 
 
 def _ip(request: HttpRequest) -> str:
@@ -127,11 +123,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     conversation = _conversation(slug)
     participant = _participant(request, conversation)
-    needs_invitation = (
-        conversation.invitation_required
-        and participant is None
-        and not request.session.get(f"invitation-{conversation.pk}")
-    )
+    needs_invitation = conversation.invitation_required and participant is None
     context = {
         **_card_context(request, conversation, participant),
         "participant": participant,
@@ -158,6 +150,7 @@ def conversation_join(request: HttpRequest, slug: str) -> HttpResponse:
                 conversation=conversation,
                 user=request.user if request.user.is_authenticated else None,
                 invitation_code=code,
+                ip=_ip(request),
             )
         except services.ConversationError as exc:
             messages.error(request, str(exc))
