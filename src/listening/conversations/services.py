@@ -408,20 +408,33 @@ def vote_cast(
         row = cursor.fetchone()
     if row is None:
         raise _not_votable(conversation, sid)
+    return _vote_written(row, conversation.pk, participant.pk, sid, number, now)
+
+
+def _vote_written(
+    row: tuple[Any, ...],
+    conversation_id: int,
+    participant_id: int,
+    statement_id: int,
+    value: int,
+    now: dt.datetime,
+) -> tuple[Vote, bool]:
+    """The vote an upsert's RETURNING row describes (id, created_at, is new), after which the
+    opinion map is scheduled."""
     created_at: dt.datetime = (parse_datetime(row[1]) if isinstance(row[1], str) else row[1]) or now
     if created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=dt.UTC)  # SQLite stores UTC without an offset
     vote = Vote(
         id=row[0],
-        conversation_id=conversation.pk,
-        participant_id=participant.pk,
-        statement_id=sid,
-        value=number,
+        conversation_id=conversation_id,
+        participant_id=participant_id,
+        statement_id=statement_id,
+        value=value,
         created_at=created_at,
         updated_at=now,
     )
     vote._state.adding = False
-    opinion_schedule(conversation_id=conversation.pk)
+    opinion_schedule(conversation_id=conversation_id)
     return vote, bool(row[2])
 
 
@@ -495,21 +508,7 @@ def vote_cast_by_token(
             conversation_get(slug)  # Conversation.DoesNotExist for an unknown conversation
             raise ParticipantUnknown()
         return vote_cast(participant=participant, statement_id=sid, value=number, ip=ip)
-    created_at: dt.datetime = (parse_datetime(row[1]) if isinstance(row[1], str) else row[1]) or now
-    if created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=dt.UTC)  # SQLite stores UTC without an offset
-    vote = Vote(
-        id=row[0],
-        conversation_id=row[4],
-        participant_id=row[3],
-        statement_id=sid,
-        value=number,
-        created_at=created_at,
-        updated_at=now,
-    )
-    vote._state.adding = False
-    opinion_schedule(conversation_id=row[4])
-    return vote, bool(row[2])
+    return _vote_written(row, row[4], row[3], sid, number, now)
 
 
 def _not_votable(conversation: Conversation, statement_id: int) -> StatementNotVotable:
