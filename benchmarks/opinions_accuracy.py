@@ -4,7 +4,7 @@ For every conversation in ../shared/polis-opendata that has votes: the adjusted 
 between our groups and the ``group-id`` column of participants-votes.csv, over participants
 that both grouped; red-dwarf 0.4.0's figure comes from ../shared/reddwarf-runs/.
 
-    .venv/bin/python benchmarks/opinions_accuracy.py [--replay] [--oracle-k] [--seed N]
+    .venv/bin/python benchmarks/opinions_accuracy.py [--replay] [--oracle-k] [--limits] [--seed N]
 
 ``--replay`` also replays votes.csv in time order through compute_opinions, carrying the
 state between runs as the platform does (warm starts, k-smoothing), at checkpoints that grow
@@ -13,6 +13,17 @@ by 5 % in votes; exports without votes.csv (no timestamps) get a single run ther
 ``--oracle-k`` is a diagnostic only: it re-runs the group step on the same base clusters with
 the number of groups forced to Polis's (read from the export's group-id column), to separate
 "chose another k" from "split the map differently". The algorithm never reads Polis's answer.
+
+``--limits`` adds three diagnostics that do read Polis's answer, to measure what the final
+votes can and cannot determine (docs/analysis.md, "Why the goal is blocked"):
+
+- *base ceiling*: each of our base clusters takes the Polis group most of its members are in;
+  no grouping of our base clusters can agree better than this;
+- *from Polis*: Polis's group k-means (weighted Lloyd on the base centres) started at that
+  grouping and run to convergence: the k-means-stable grouping nearest to Polis's answer;
+- *join orders*: Polis's own cold procedure (first distinct points as starts, one start,
+  k by silhouette) on the same final map with the participants in 20 random orders, as
+  different join histories would present them: 10th percentile, median and 90th percentile.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from listening.analysis import (  # noqa: E402
@@ -40,6 +52,7 @@ from listening.analysis import (  # noqa: E402
 )
 
 SHARED = HERE.parent / ".." / "shared"
+IntArray = npt.NDArray[np.int64]
 OPENDATA = Path(os.environ.get("POLIS_OPENDATA", SHARED / "polis-opendata"))
 REDDWARF = Path(os.environ.get("REDDWARF_RUNS", SHARED / "reddwarf-runs"))
 
@@ -72,6 +85,80 @@ def oracle_k(exp: PolisExport, result: OpinionResult, k: int, seed: int) -> floa
     return float(adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common]))
 
 
+def _polis_labels(exp: PolisExport, result: OpinionResult) -> IntArray:
+    index = {p: i for i, p in enumerate(result.participant_ids)}
+    labels = np.full(len(result.participant_ids), -1, dtype=np.int64)
+    for p, g in exp.groups.items():
+        if g is not None and p in index:
+            labels[index[p]] = g
+    return labels
+
+
+def _score(exp: PolisExport, result: OpinionResult, labels: IntArray) -> float:
+    ours = dict(zip(result.participant_ids, labels.tolist(), strict=True))
+    common = [p for p, g in exp.groups.items() if g is not None and ours.get(p, -1) >= 0]
+    return float(adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common]))
+
+
+def limits(exp: PolisExport, result: OpinionResult, seed: int) -> dict[str, float]:
+    """The three ``--limits`` diagnostics (see the module docstring)."""
+    from listening.analysis import clustering
+
+    base = result.base_cluster
+    centres = result.base_centres
+    members = np.flatnonzero(base >= 0)
+    weights = np.bincount(base[members], minlength=len(centres)).astype(np.float64)
+    polis = _polis_labels(exp, result)
+    n_groups = int(polis.max()) + 1
+    majority = np.full(len(centres), -1, dtype=np.int64)
+    for b in range(len(centres)):
+        inside = polis[members[base[members] == b]]
+        inside = inside[inside >= 0]
+        if len(inside):
+            majority[b] = int(np.bincount(inside, minlength=n_groups).argmax())
+    used = np.unique(majority[majority >= 0])
+    starts = np.stack(
+        [np.average(centres[majority == g], axis=0, weights=weights[majority == g]) for g in used]
+    )
+    unlabelled = majority < 0
+    majority[unlabelled] = used[clustering._nearest(centres[unlabelled], starts)[0]]
+    per_participant = np.full(len(base), -1, dtype=np.int64)
+    per_participant[members] = majority[base[members]]
+    out = {"base_ceiling": _score(exp, result, per_participant)}
+    stable = clustering.polis_kmeans(
+        centres, starts, weights=weights, max_iters=clustering.BASE_ITERS
+    )
+    per_participant[members] = stable.labels[base[members]]
+    out["from_polis"] = _score(exp, result, per_participant)
+
+    points = result.participant_xy[members]
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(20):
+        shuffled = points[rng.permutation(len(points))]
+        fit = clustering.polis_kmeans(
+            points, shuffled[clustering.first_distinct(shuffled, clustering.BASE_K)]
+        )
+        w = fit.sizes.astype(np.float64)
+        best: tuple[float, IntArray] | None = None
+        for k in range(2, clustering.max_groups(len(fit.centres)) + 1):
+            init = fit.centres[clustering.first_distinct(fit.centres, k)]
+            groups = clustering.polis_kmeans(
+                fit.centres, init, weights=w, max_iters=clustering.GROUP_ITERS
+            )
+            s = clustering.silhouette(fit.centres, groups.labels)
+            if best is None or s >= best[0]:
+                best = (s, groups.labels)
+        if best is None:
+            continue
+        per_participant[members] = best[1][fit.labels]
+        scores.append(_score(exp, result, per_participant))
+    out["orders_q10"], out["orders_median"], out["orders_q90"] = (
+        float(q) for q in np.quantile(scores, [0.1, 0.5, 0.9])
+    )
+    return out
+
+
 def replay(exp: PolisExport, seed: int, growth: float = 1.05) -> OpinionResult:
     # Raw vote events in time order: the export keeps only final votes, so re-votes are lost.
     events = sorted(
@@ -99,6 +186,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replay", action="store_true")
     parser.add_argument("--oracle-k", action="store_true")
+    parser.add_argument("--limits", action="store_true")
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     for folder in sorted(p for p in OPENDATA.iterdir() if p.is_dir()):
@@ -123,6 +211,8 @@ def main() -> None:
             row["reddwarf_k"] = peer["n_groups"]
         if args.oracle_k:
             row["oracle_k"] = oracle_k(exp, result, row["polis_k"], args.seed)
+        if args.limits:
+            row.update(limits(exp, result, args.seed))
         if args.replay:
             row["replay"] = (
                 ari(exp, replay(exp, args.seed))[0] if exp.vote_source == "votes.csv" else score
@@ -136,6 +226,8 @@ def main() -> None:
     )
     if args.oracle_k:
         head += " ARI at Polis's k |"
+    if args.limits:
+        head += " base ceiling | from Polis | join orders q10 / median / q90 |"
     if args.replay:
         head += " replay ARI |"
     print(head)
@@ -150,6 +242,11 @@ def main() -> None:
         )
         if args.oracle_k:
             line += f" {r['oracle_k']:.3f} |"
+        if args.limits:
+            line += (
+                f" {r['base_ceiling']:.3f} | {r['from_polis']:.3f} "
+                f"| {r['orders_q10']:.2f} / {r['orders_median']:.2f} / {r['orders_q90']:.2f} |"
+            )
         if args.replay:
             line += f" {r['replay']:.3f} |"
         print(line)
@@ -167,6 +264,16 @@ def main() -> None:
     print(f"below red-dwarf on {len(below)}: {', '.join(below) or 'none'}")
     if args.oracle_k:
         print(f"median ARI at Polis's k: {statistics.median(r['oracle_k'] for r in rows):.3f}")
+    if args.limits:
+        for key in ("base_ceiling", "from_polis"):
+            values = [r[key] for r in rows]
+            below_peer = [
+                r["conversation"] for r in rows if "reddwarf" in r and r[key] < r["reddwarf"] - 1e-9
+            ]
+            print(
+                f"{key}: median {statistics.median(values):.3f}, below red-dwarf on "
+                f"{len(below_peer)}: {', '.join(below_peer) or 'none'}"
+            )
     if args.replay:
         print(f"median ARI with replay: {statistics.median(r['replay'] for r in rows):.3f}")
 
