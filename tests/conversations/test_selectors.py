@@ -1,3 +1,5 @@
+from collections import Counter
+
 import pytest
 from django.core.cache import cache
 
@@ -67,16 +69,36 @@ def test_statement_next_without_a_map_prefers_fewest_votes():
     assert selectors.statement_next(participant=participant) == quiet
 
 
-def test_statement_next_uses_the_snapshot_priorities_and_puts_new_statements_first():
+def _drawn(conversation, n=300):
+    """How often each statement is drawn first, over ``n`` fresh participants."""
+    drawn = Counter()
+    for participant in ParticipantFactory.create_batch(n, conversation=conversation):
+        drawn[selectors.statement_next(participant=participant)] += 1
+    return drawn
+
+
+def test_statement_next_draws_in_proportion_to_the_snapshot_priorities():
     conversation = ConversationFactory()
     low, high = StatementFactory.create_batch(2, conversation=conversation)
     OpinionSnapshot.objects.create(
         conversation=conversation, priorities={str(low.pk): 0.5, str(high.pk): 3.0}
     )
-    participant = ParticipantFactory(conversation=conversation)
-    assert selectors.statement_next(participant=participant) == high
+    drawn = _drawn(conversation)
+    # Expected 3.0 / 3.5 = 86 % high; the low one is still shown to some.
+    assert 220 <= drawn[high] <= 290
+    assert drawn[low] == 300 - drawn[high]
+    assert selectors.statement_first(conversation=conversation) == high
+
+
+def test_statement_next_weighs_new_statements_as_polis_weighs_unseen_ones():
+    conversation = ConversationFactory()
+    low, high = StatementFactory.create_batch(2, conversation=conversation)
+    OpinionSnapshot.objects.create(
+        conversation=conversation, priorities={str(low.pk): 0.5, str(high.pk): 3.0}
+    )
     newer = StatementFactory(conversation=conversation)
-    assert selectors.statement_next(participant=participant) == newer
+    drawn = _drawn(conversation)
+    assert drawn.most_common(1)[0][0] == newer
     assert selectors.statement_first(conversation=conversation) == newer
 
 
@@ -85,8 +107,22 @@ def test_statement_next_divisive_statement_beats_a_new_one():
     divisive = StatementFactory(conversation=conversation)
     OpinionSnapshot.objects.create(conversation=conversation, priorities={str(divisive.pk): 50.0})
     StatementFactory(conversation=conversation)
+    drawn = _drawn(conversation, 100)
+    assert drawn[divisive] >= 80
+    assert selectors.statement_first(conversation=conversation) == divisive
+
+
+def test_statement_next_is_the_same_on_reload_until_the_participant_votes():
+    conversation = ConversationFactory()
+    statements = StatementFactory.create_batch(5, conversation=conversation)
+    OpinionSnapshot.objects.create(
+        conversation=conversation, priorities={str(s.pk): 1.0 for s in statements}
+    )
     participant = ParticipantFactory(conversation=conversation)
-    assert selectors.statement_next(participant=participant) == divisive
+    shown = selectors.statement_next(participant=participant)
+    assert all(selectors.statement_next(participant=participant) == shown for _ in range(5))
+    services.vote_cast(participant=participant, statement_id=shown.pk, value=1)
+    assert selectors.statement_next(participant=participant) != shown
 
 
 def test_statement_next_query_count_does_not_grow(django_assert_max_num_queries):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,52 +75,79 @@ def opinion_latest(conversation: Conversation) -> OpinionSnapshot | None:
 
 
 def statement_next(*, participant: Participant) -> Statement | None:
-    """The most informative votable statement the participant has not voted on, or None.
+    """A votable statement the participant has not voted on, drawn as Polis draws it, or None.
 
-    Polis's routing priority, precomputed in the latest snapshot, ranks the statements the map
-    knows; statements newer than the snapshot rank as new statements do in Polis (above all
-    but the most divisive), fewest votes first. Ties go to the older statement.
+    Polis's routing priority, precomputed in the latest snapshot, weighs the statements the map
+    knows; statements newer than the snapshot weigh what Polis gives a statement nobody has
+    seen, and among them the one with the fewest votes comes first. The draw is weighted
+    random (Polis's ``selectProbabilistically``), so participants do not all pile onto the
+    same statements between two maps; it is seeded by the participant and what is left for
+    them, so reloading the page shows the same statement until something changes.
     """
-    return _statement_ranked(participant.conversation, participant)
+    candidates = _candidates(participant.conversation, participant)
+    if not candidates:
+        return None
+    known, unknown = _weights(participant.conversation, candidates)
+    rng = random.Random(f"{participant.pk}:{len(candidates)}")
+    ids = list(known)
+    weights = [known[sid] for sid in ids]
+    if unknown:
+        ids.append(_NEW)
+        weights.append(NEW_STATEMENT_PRIORITY * len(unknown))
+    if sum(weights) <= 0:
+        weights = [1.0] * len(ids)
+    chosen = rng.choices(ids, weights=weights)[0]
+    return Statement.objects.get(pk=_fewest_votes(unknown) if chosen == _NEW else chosen)
 
 
 def statement_first(*, conversation: Conversation) -> Statement | None:
-    """The statement a visitor who has not voted yet would see first."""
-    return _statement_ranked(conversation, None)
+    """The statement a visitor who has not voted yet would see first: the highest priority
+    (statements newer than the snapshot as Polis ranks new ones), ties to the older one."""
+    candidates = _candidates(conversation, None)
+    if not candidates:
+        return None
+    known, unknown = _weights(conversation, candidates)
+    best_known = max(known.items(), key=lambda kv: (kv[1], -kv[0]), default=None)
+    if unknown and (best_known is None or best_known[1] <= NEW_STATEMENT_PRIORITY):
+        return Statement.objects.get(pk=_fewest_votes(unknown))
+    assert best_known is not None
+    return Statement.objects.get(pk=best_known[0])
 
 
-def _statement_ranked(
-    conversation: Conversation, participant: Participant | None
-) -> Statement | None:
+_NEW = -1  # stands for "one of the statements newer than the snapshot" in the draw
+
+
+def _candidates(conversation: Conversation, participant: Participant | None) -> list[int]:
     qs = Statement.objects.filter(
         conversation=conversation, status__in=votable_statuses(conversation)
     )
     if participant is not None:
         qs = qs.exclude(pk__in=Vote.objects.filter(participant=participant).values("statement_id"))
-    candidates = list(qs.values_list("id", flat=True))
-    if not candidates:
-        return None
+    return list(qs.values_list("id", flat=True))
+
+
+def _weights(
+    conversation: Conversation, candidates: list[int]
+) -> tuple[dict[int, float], list[int]]:
+    """Priorities from the latest snapshot for the statements it knows, and the others."""
     snapshot = (
         OpinionSnapshot.objects.filter(conversation=conversation)
         .order_by("-computed_at", "-id")
         .values_list("priorities", flat=True)
         .first()
     ) or {}
-    known = {sid: snapshot[str(sid)] for sid in candidates if str(sid) in snapshot}
-    unknown = [sid for sid in candidates if sid not in known]
-    best_known = max(known.items(), key=lambda kv: (kv[1], -kv[0]), default=None)
-    if unknown and (best_known is None or best_known[1] <= NEW_STATEMENT_PRIORITY):
-        counts = dict(
-            Vote.objects.filter(statement_id__in=unknown)
-            .values_list("statement_id")
-            .annotate(n=Count("id"))
-            .values_list("statement_id", "n")
-        )
-        chosen = min(unknown, key=lambda sid: (counts.get(sid, 0), sid))
-    else:
-        assert best_known is not None
-        chosen = best_known[0]
-    return Statement.objects.get(pk=chosen)
+    known = {sid: float(snapshot[str(sid)]) for sid in candidates if str(sid) in snapshot}
+    return known, [sid for sid in candidates if sid not in known]
+
+
+def _fewest_votes(statement_ids: list[int]) -> int:
+    counts = dict(
+        Vote.objects.filter(statement_id__in=statement_ids)
+        .values_list("statement_id")
+        .annotate(n=Count("id"))
+        .values_list("statement_id", "n")
+    )
+    return min(statement_ids, key=lambda sid: (counts.get(sid, 0), sid))
 
 
 def statement_texts(*, conversation: Conversation) -> dict[str, str]:
