@@ -102,6 +102,8 @@ def test_import_computes_the_map_and_stays_open(capsys):
     statement = conversation.statements.filter(status="approved").first()
     _, created = services.vote_cast(participant=newcomer, statement_id=statement.pk, value=1)
     assert created
+    with pytest.raises(services.StatementRejected, match="already in the conversation"):
+        services.statement_submit(participant=newcomer, text=statement.text.upper())
 
 
 @needs_opendata

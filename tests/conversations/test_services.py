@@ -365,6 +365,17 @@ def test_statement_submit_duplicate_after_normalising_is_rejected(participant):
     assert Statement.objects.count() == 1
 
 
+def test_statement_submit_finds_a_duplicate_edited_in_or_imported(participant):
+    edited = StatementFactory(conversation=participant.conversation, text="Old words")
+    edited.text = "Free buses on Sundays"
+    edited.save(update_fields=["text"])
+    with pytest.raises(StatementRejected, match="already in the conversation"):
+        services.statement_submit(participant=participant, text="free buses on sundays!")
+    # Another conversation's identical statement is not a duplicate.
+    other = ParticipantFactory()
+    assert services.statement_submit(participant=other, text="Free buses on Sundays").pk
+
+
 def test_statement_submit_closed_or_not_allowed_is_refused():
     closed = ParticipantFactory(conversation=ConversationFactory(is_closed=True))
     with pytest.raises(ConversationClosed):

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+_SPACE = re.compile(r"\s+")
+
+
+def statement_normalise(text: str) -> str:
+    """The form used to find duplicates: casefolded, without punctuation, single spaces."""
+    kept = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in text.casefold())
+    return _SPACE.sub(" ", kept).strip()
+
+
+def statement_key(text: str) -> str:
+    """The indexed key of a statement's normalised text (SHA-256, hex)."""
+    return hashlib.sha256(statement_normalise(text).encode()).hexdigest()
 
 
 class ModerationMode(models.TextChoices):
@@ -166,12 +184,17 @@ class Statement(models.Model):
     is_seed = models.BooleanField(_("seed statement"), default=False)
     external_id = models.PositiveIntegerField(_("id in the imported export"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # statement_key(text), kept by save(); finds a duplicate with one indexed lookup.
+    text_key = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         ordering = ["conversation", "id"]
-        indexes = [models.Index(fields=["conversation", "status"])]
+        indexes = [
+            models.Index(fields=["conversation", "status"]),
+            models.Index(fields=["conversation", "text_key"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="statement_text_required"),
             models.UniqueConstraint(
@@ -183,6 +206,13 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.text_key = statement_key(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "text_key"}
+        super().save(*args, **kwargs)
 
 
 class Vote(models.Model):

@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import re
 import time
-import unicodedata
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -44,6 +42,8 @@ from listening.conversations.models import (
     Statement,
     StatementStatus,
     Vote,
+    statement_key,
+    statement_normalise,
 )
 from listening.conversations.selectors import (
     POLIS_XID_PREFIX,
@@ -528,14 +528,6 @@ def _not_votable(conversation: Conversation, statement_id: int) -> StatementNotV
 
 # -- statements ---------------------------------------------------------------------------
 
-_SPACE = re.compile(r"\s+")
-
-
-def statement_normalise(text: str) -> str:
-    """The form used to find duplicates: casefolded, without punctuation, single spaces."""
-    kept = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in text.casefold())
-    return _SPACE.sub(" ", kept).strip()
-
 
 def _statement_text(conversation: Conversation, text: str) -> str:
     text = (text or "").strip()
@@ -547,19 +539,13 @@ def _statement_text(conversation: Conversation, text: str) -> str:
             _("A statement can be at most %(limit)d characters long; this one has %(length)d.")
             % {"limit": limit, "length": len(text)}
         )
-    normal = statement_normalise(text)
-    if not normal:
+    if not statement_normalise(text):
         raise StatementRejected(_("A statement needs words, not only punctuation."))
-    for other in (
-        Statement.objects.filter(conversation=conversation)
-        .values_list("text", flat=True)
-        .iterator()
-    ):
-        if statement_normalise(other) == normal:
-            raise StatementRejected(
-                _("This statement is already in the conversation: vote on it instead."),
-                status_code=409,
-            )
+    if Statement.objects.filter(conversation=conversation, text_key=statement_key(text)).exists():
+        raise StatementRejected(
+            _("This statement is already in the conversation: vote on it instead."),
+            status_code=409,
+        )
     return text
 
 
@@ -928,11 +914,13 @@ def conversation_import_polis(
     for c in export.comments:
         if isinstance(c.id, bool) or not isinstance(c.id, int) or c.id < 0:
             raise ConversationError(f"comments.csv: comment-id {c.id!r} is not a whole number.")
+        text = c.text.strip() or f"(statement {c.id} has no text in the export)"
         statements.append(
             Statement(
                 conversation=conversation,
                 author_id=participant_id.get(c.author) if c.author is not None else None,
-                text=c.text.strip() or f"(statement {c.id} has no text in the export)",
+                text=text,
+                text_key=statement_key(text),
                 status=status[c.moderated],
                 is_seed=False,
                 external_id=c.id,
@@ -943,10 +931,12 @@ def conversation_import_polis(
     for sid in sorted({v.statement for v in export.votes} - known, key=str):
         if isinstance(sid, bool) or not isinstance(sid, int) or sid < 0:
             raise ConversationError(f"votes: comment-id {sid!r} is not a whole number.")
+        text = f"(statement {sid} is not in comments.csv)"
         statements.append(
             Statement(
                 conversation=conversation,
-                text=f"(statement {sid} is not in comments.csv)",
+                text=text,
+                text_key=statement_key(text),
                 status=StatementStatus.APPROVED,
                 external_id=sid,
                 created_at=now,
