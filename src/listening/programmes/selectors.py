@@ -30,6 +30,11 @@ def programme_current() -> Programme | None:
     )
 
 
+def programme_sample_exists() -> bool:
+    """Whether any programme holds sample data (the site then says so on every page)."""
+    return Programme.objects.filter(is_sample=True).exists()
+
+
 def listed_people() -> QuerySet[Person]:
     """People who consented to appear publicly: the only people any public page may show."""
     return Person.objects.filter(consent_listed=True)
