@@ -14,8 +14,8 @@ by 5 % in votes; exports without votes.csv (no timestamps) get a single run ther
 the number of groups forced to Polis's (read from the export's group-id column), to separate
 "chose another k" from "split the map differently". The algorithm never reads Polis's answer.
 
-``--limits`` adds three diagnostics that do read Polis's answer, to measure what the final
-votes can and cannot determine (docs/analysis.md, "Why the goal is blocked"):
+``--limits`` adds diagnostics that measure what the final votes can and cannot determine
+(docs/analysis.md, "Why the goal is blocked"); the first three read Polis's answer:
 
 - *base ceiling*: each of our base clusters takes the Polis group most of its members are in;
   no grouping of our base clusters can agree better than this;
@@ -23,7 +23,12 @@ votes can and cannot determine (docs/analysis.md, "Why the goal is blocked"):
   grouping and run to convergence: the k-means-stable grouping nearest to Polis's answer;
 - *join orders*: Polis's own cold procedure (first distinct points as starts, one start,
   k by silhouette) on the same final map with the participants in 20 random orders, as
-  different join histories would present them: 10th percentile, median and 90th percentile.
+  different join histories would present them: 10th percentile, median and 90th percentile;
+- *2017 in-conv*: our own run with the "once in, always in" state that Polis's 2017 rule left
+  behind: from 2017-02-27 (moderated-out columns zeroed, and counted as votes) to 2017-10-21
+  (votes counted on the raw matrix), everyone with a vote was in once 7 statements were
+  moderated out; so the state starts with every participant whose first vote in votes.csv
+  precedes 2017-10-21 (nobody for later conversations: then it equals the plain run).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from listening.analysis import (  # noqa: E402
     OpinionResult,
+    OpinionState,
     PolisExport,
     VoteMatrix,
     compute_opinions,
@@ -53,6 +59,8 @@ from listening.analysis import (  # noqa: E402
 
 SHARED = HERE.parent / ".." / "shared"
 IntArray = npt.NDArray[np.int64]
+# 2017-10-21, Polis commit 90b5b9e62: votes counted on the raw matrix again (in UTC ms).
+RULE_2017_END_MS = 1_508_544_000_000
 OPENDATA = Path(os.environ.get("POLIS_OPENDATA", SHARED / "polis-opendata"))
 REDDWARF = Path(os.environ.get("REDDWARF_RUNS", SHARED / "reddwarf-runs"))
 
@@ -156,6 +164,18 @@ def limits(exp: PolisExport, result: OpinionResult, seed: int) -> dict[str, floa
     out["orders_q10"], out["orders_median"], out["orders_q90"] = (
         float(q) for q in np.quantile(scores, [0.1, 0.5, 0.9])
     )
+    first: dict[Any, int] = {}
+    for v in exp.votes:
+        if v.timestamp is not None:
+            first[v.participant] = min(first.get(v.participant, v.timestamp), v.timestamp)
+    state = OpinionState(in_conversation={p for p, t in first.items() if t < RULE_2017_END_MS})
+    legacy = compute_opinions(
+        exp.matrix(include_moderated=True),
+        state=state,
+        seed=seed,
+        moderated_out=exp.moderated_out,
+    )
+    out["in_conv_2017"] = ari(exp, legacy)[0]
     return out
 
 
@@ -227,7 +247,7 @@ def main() -> None:
     if args.oracle_k:
         head += " ARI at Polis's k |"
     if args.limits:
-        head += " base ceiling | from Polis | join orders q10 / median / q90 |"
+        head += " base ceiling | from Polis | join orders q10 / median / q90 | 2017 in-conv |"
     if args.replay:
         head += " replay ARI |"
     print(head)
@@ -245,7 +265,8 @@ def main() -> None:
         if args.limits:
             line += (
                 f" {r['base_ceiling']:.3f} | {r['from_polis']:.3f} "
-                f"| {r['orders_q10']:.2f} / {r['orders_median']:.2f} / {r['orders_q90']:.2f} |"
+                f"| {r['orders_q10']:.2f} / {r['orders_median']:.2f} / {r['orders_q90']:.2f} "
+                f"| {r['in_conv_2017']:.3f} |"
             )
         if args.replay:
             line += f" {r['replay']:.3f} |"
