@@ -23,6 +23,8 @@ assets: node_modules/.stamp
 	cp node_modules/htmx.org/dist/htmx.min.js src/listening/public/static/vendor/htmx.min.js
 	mkdir -p src/listening/public/static/vendor/world-atlas
 	cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/LICENSE src/listening/public/static/vendor/world-atlas/
+	mkdir -p src/listening/public/fonts
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/LICENSE src/listening/public/fonts/
 
 messages: $(BIN)/listening
 	$(BIN)/listening compile_catalogs
@@ -52,4 +54,4 @@ bench: setup
 	$(BIN)/python benchmarks/opinions_accuracy.py
 
 clean:
-	rm -rf $(VENV) node_modules src/listening/public/static/vendor
+	rm -rf $(VENV) node_modules src/listening/public/static/vendor src/listening/public/fonts

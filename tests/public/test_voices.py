@@ -1,7 +1,11 @@
+from io import BytesIO
+
 import pytest
+from PIL import Image
 
 from listening.people.models import PersonKind
 from listening.places.regions import WorldRegion
+from listening.public import share_cards
 from listening.voices.models import VoiceStatus
 from tests.factories import CityFactory, PersonFactory, VoiceFactory
 
@@ -91,3 +95,47 @@ def test_voice_page_of_a_draft_is_404(client):
     voice = VoiceFactory(status=VoiceStatus.APPROVED)
     assert client.get(f"/voices/{voice.pk}/").status_code == 404
     assert client.get("/voices/999999/").status_code == 404
+
+
+def test_voice_card_is_a_png_that_can_be_cached(client):
+    voice = VoiceFactory()
+    response = client.get(f"/voices/{voice.pk}/card.png")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "public" in response["Cache-Control"]
+    assert Image.open(BytesIO(response.content)).size == (1200, 630)
+
+
+def test_voice_card_of_an_unpublished_voice_is_not_found(client):
+    voice = VoiceFactory(status=VoiceStatus.DRAFT)
+    assert client.get(f"/voices/{voice.pk}/card.png").status_code == 404
+
+
+def test_voice_card_names_the_speaker_only_with_consent(client, monkeypatch):
+    drawn = []
+    real = share_cards.voice_card_png
+
+    def record(**kwargs):
+        drawn.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(share_cards, "voice_card_png", record)
+    city = CityFactory(name="Durban")
+    hidden = VoiceFactory(
+        speaker=PersonFactory(name="Secret Speaker", city=city), attribution_consent=False
+    )
+    named = VoiceFactory(speaker=PersonFactory(name="Named Speaker"))
+    client.get(f"/voices/{hidden.pk}/card.png")
+    client.get(f"/voices/{named.pk}/card.png")
+    assert "Secret Speaker" not in drawn[0]["speaker"]
+    assert drawn[0]["speaker"].endswith("from Durban")
+    assert drawn[1]["speaker"] == "Named Speaker"
+
+
+def test_voice_page_offers_its_card_to_link_previews(client):
+    voice = VoiceFactory()
+    page = client.get(f"/voices/{voice.pk}/").content.decode()
+    assert (
+        f'<meta property="og:image" content="http://testserver/voices/{voice.pk}/card.png">' in page
+    )
+    assert 'content="summary_large_image"' in page

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<slug:slug>.ics", views.session_ics, name="session-ics"),
     path("voices/", views.voice_index, name="voices"),
     path("voices/<int:pk>/", views.voice_page, name="voice"),
+    path("voices/<int:pk>/card.png", views.voice_card, name="voice-card"),
     path("cities/", views.city_index, name="cities"),
     path("cities.geojson", views.cities_geojson, name="cities-geojson"),
     path("people/", views.people_index, name="people"),

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from listening.people.selectors import (
     organisations_countries,
@@ -30,7 +31,7 @@ from listening.places.selectors import (
     country_name,
 )
 from listening.programmes.selectors import programme_counters, programme_current
-from listening.public import calendar, maps, structured_data
+from listening.public import calendar, maps, share_cards, structured_data
 from listening.public.forms import (
     OrganisationFilterForm,
     PeopleFilterForm,
@@ -47,6 +48,7 @@ from listening.public.selectors import (
 )
 from listening.voices.selectors import (
     VoiceFilters,
+    speaker_display,
     voice_country_choices,
     voice_list,
     voice_published,
@@ -168,7 +170,27 @@ def voice_page(request: HttpRequest, pk: int) -> HttpResponse:
     if voice is None:
         raise Http404(_("No such voice."))
     url = request.build_absolute_uri(reverse("public:voice", args=[voice.pk]))
-    return render(request, "public/voices/detail.html", {"voice": voice, "share_url": url})
+    card = request.build_absolute_uri(reverse("public:voice-card", args=[voice.pk]))
+    return render(
+        request,
+        "public/voices/detail.html",
+        {"voice": voice, "share_url": url, "card_url": card},
+    )
+
+
+@cache_control(public=True, max_age=3600)
+def voice_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The voice's share card (PNG), as its page's ``og:image``."""
+    voice = voice_published(pk)
+    if voice is None:
+        raise Http404(_("No such voice."))
+    heard_at = voice.session.title
+    if voice.city is not None:
+        heard_at = f"{heard_at} · {voice.city.name}"
+    png = share_cards.voice_card_png(
+        quote=voice.text, speaker=speaker_display(voice), heard_at=heard_at, site=_("Listening")
+    )
+    return HttpResponse(png, content_type="image/png")
 
 
 def city_index(request: HttpRequest) -> HttpResponse:
