@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from listening.analysis import (
+    Comment,
+    PolisExport,
     PolisExportError,
+    Vote,
+    VoteMatrix,
     compute_opinions,
+    polis_io,
     read_polis_export,
     write_polis_export,
 )
+from listening.analysis.matrix import id_sort_key
 
 from .conftest import opendata_root
 
@@ -142,6 +152,266 @@ def test_write_then_read_round_trips(tmp_path: Path) -> None:
     assert sorted((v.participant, v.statement, v.value) for v in rebuilt.votes) == sorted(
         (v.participant, v.statement, v.value) for v in exp.votes
     )
+
+
+# -- votes.csv read into columns: the fast path and the checked reader -----------------------
+
+HEADER = "timestamp,datetime,comment-id,voter-id,vote\n"
+
+
+@pytest.fixture(params=["fast", "checked"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the numpy fast path (where it takes the file) and with the checked
+    reader alone; both must give the same export and the same errors."""
+    if request.param == "checked":
+        monkeypatch.setattr(polis_io, "_read_votes_fast", lambda file: None)
+    return str(request.param)
+
+
+def _ref_id(text: str) -> Any:
+    t = text.strip()
+    return int(t) if t.lstrip("-").isdigit() else t
+
+
+def _reference_votes(text: str) -> list[Vote]:
+    """The previous reader: a dict of the latest vote per pair (the later row on equal
+    timestamps), listed in the order the pairs were first voted on."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [h.strip() for h in rows[0]]
+    latest: dict[tuple[Any, Any], tuple[int, int, int]] = {}
+    for line, cells in enumerate(rows[1:], start=2):
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        row = dict(zip(header, cells, strict=True))
+        ts = int(row["timestamp"])
+        key = (_ref_id(row["voter-id"]), _ref_id(row["comment-id"]))
+        value = int(float(row["vote"].strip()))
+        prev = latest.get(key)
+        if prev is None or (ts, line) >= prev[:2]:
+            latest[key] = (ts, line, value)
+    return [Vote(p, c, v, ts) for (p, c), (ts, _, v) in latest.items()]
+
+
+def _reference_matrix(exp: PolisExport, *, include_moderated: bool = False) -> VoteMatrix:
+    """PolisExport.matrix as it was, from the list of votes."""
+    out = set() if include_moderated else exp.moderated_out
+    kept = [v for v in exp.votes if v.statement not in out]
+    statements = sorted({v.statement for v in kept}, key=id_sort_key)
+    participants = exp.participants or sorted({v.participant for v in exp.votes}, key=id_sort_key)
+    pindex = {p: i for i, p in enumerate(participants)}
+    sindex = {s: j for j, s in enumerate(statements)}
+    return VoteMatrix.from_indices(
+        [pindex[v.participant] for v in kept],
+        [sindex[v.statement] for v in kept],
+        [v.value for v in kept],
+        participants,
+        statements,
+    )
+
+
+def _assert_same_matrix(a: VoteMatrix, b: VoteMatrix) -> None:
+    assert a.participant_ids == b.participant_ids
+    assert a.statement_ids == b.statement_ids
+    assert a.votes.indptr.tolist() == b.votes.indptr.tolist()
+    assert a.votes.indices.tolist() == b.votes.indices.tolist()
+    assert a.votes.data.tolist() == b.votes.data.tolist()
+    assert a.votes.dtype == np.int8
+
+
+def test_fast_path_takes_plain_files_only(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text(HEADER + "1,Wed Jun 18 08:16:54 WIB 2014,0,007,-1\n2,x,1,-3,-0\n")
+    assert polis_io._read_votes_fast(plain) is not None
+    for row in (
+        '1,"x",0,1,1\n',  # quotes: the csv module's job
+        "1,x,0,+1,1\n",  # "+1" is a string id for the checked reader
+        "1,x,0,1,01\n",  # not a vote spelling the checked reader takes
+        "1,x,0,1, 1\n",  # spaces around a vote are fine, but left to the checked reader
+        "1,x,0,abc,1\n",  # string ids
+        "1,x\r0,1,1\n",  # a lone carriage return ends a CSV record
+        "1,x,0,1,1,\n",  # ragged
+    ):
+        odd = tmp_path / "odd.csv"
+        odd.write_text(HEADER + row)
+        assert polis_io._read_votes_fast(odd) is None, row
+
+
+def test_votes_latest_timestamp_stands_then_later_row(tmp_path: Path, reader: str) -> None:
+    votes = HEADER + (
+        "5,x,0,1,1\n"
+        "5,x,0,1,-1\n"  # equal timestamps: the later row wins
+        "9,x,0,2,1\n"
+        "3,x,0,2,-1\n"  # an earlier vote further down the file does not
+        "4,x,1,2,0\n"
+        "4,x,1,2,1\n"
+        "4,x,1,2,-1\n"
+        "7,x,1,1,0\n"
+    )
+    exp = read_polis_export(_write(tmp_path, votes_csv=votes))
+    assert (polis_io._read_votes_fast(tmp_path / "votes.csv") is None) == (reader == "checked")
+    assert exp.votes == [Vote(1, 0, -1, 5), Vote(2, 0, 1, 9), Vote(2, 1, -1, 4), Vote(1, 1, 0, 7)]
+    assert exp.votes == _reference_votes(votes)
+    _assert_same_matrix(exp.matrix(), _reference_matrix(exp))
+    assert exp.matrix().votes.toarray().tolist() == [[-1, 0], [1, -1]]
+
+
+def test_votes_string_and_integer_ids(tmp_path: Path, reader: str) -> None:
+    votes = HEADER + (
+        "1,x,0,abc,1\n"
+        "2,x,0,7,1\n"
+        "3,x,0,07,-1\n"  # the same participant as "7": a re-vote
+        "4,x,s1, 7 ,0\n"
+        "5,x,s1,+5,1\n"  # "+5" does not look like an integer: a string id
+        "6,x,0,-3,-1\n"
+        "7,x,2,x y,1\n"
+    )
+    exp = read_polis_export(_write(tmp_path, votes_csv=votes))
+    assert exp.votes == _reference_votes(votes)
+    assert [v[:3] for v in exp.votes] == [
+        ("abc", 0, 1),
+        (7, 0, -1),
+        (7, "s1", 0),
+        ("+5", "s1", 1),
+        (-3, 0, -1),
+        ("x y", 2, 1),
+    ]
+    m = exp.matrix()
+    assert m.participant_ids == [-3, 7, "+5", "abc", "x y"]
+    assert m.statement_ids == [0, 2, "s1"]
+    _assert_same_matrix(m, _reference_matrix(exp))
+
+
+@pytest.mark.parametrize("spread", [1, 10**9])  # dense ids, and ids too sparse for a bitmap
+def test_votes_large_and_negative_integer_ids(tmp_path: Path, reader: str, spread: int) -> None:
+    rng = np.random.default_rng(5)
+    voters = (rng.integers(-50, 50, 500) * spread).tolist()
+    comments = (rng.integers(0, 20, 500) * spread + 10**12).tolist()
+    lines = [
+        f"{ts},x,{c},{p},{v}"
+        for ts, c, p, v in zip(
+            rng.integers(0, 50, 500).tolist(),
+            comments,
+            voters,
+            rng.integers(-1, 2, 500).tolist(),
+            strict=True,
+        )
+    ]
+    votes = HEADER + "\n".join(lines) + "\n"
+    exp = read_polis_export(_write(tmp_path, votes_csv=votes))
+    assert (polis_io._read_votes_fast(tmp_path / "votes.csv") is None) == (reader == "checked")
+    assert exp.votes == _reference_votes(votes)
+    _assert_same_matrix(exp.matrix(), _reference_matrix(exp))
+    assert exp.matrix().participant_ids == sorted(set(voters))
+
+
+def test_votes_spellings_blank_lines_and_crlf(tmp_path: Path, reader: str) -> None:
+    votes = HEADER + "1,x,0,0,1.0\n\n2,x,1,0,-0\n   \n3,x,2,0, -1 \n4,x,3,0,0.0\n5,x,4,0,-1.0\n"
+    exp = read_polis_export(_write(tmp_path / "lf", votes_csv=votes))
+    assert [v.value for v in exp.votes] == [1, 0, -1, 0, -1]
+    crlf = read_polis_export(_write(tmp_path / "crlf", votes_csv=votes.replace("\n", "\r\n")))
+    assert crlf.votes == exp.votes
+
+
+def test_votes_plain_crlf_file_takes_fast_path(tmp_path: Path) -> None:
+    file = tmp_path / "votes.csv"
+    file.write_bytes((HEADER + "1,x,0,0,1\n2,x,1,0,-1\n").replace("\n", "\r\n").encode())
+    columns = polis_io._read_votes_fast(file)
+    assert columns is not None
+    assert columns.value.tolist() == [1, -1]
+
+
+@pytest.mark.parametrize(
+    ("votes", "expected"),
+    [
+        (HEADER + "1,x,0,0,1\n2,x,0,1,1,9\n", "votes.csv: row 3: has 6 fields, the header has 5"),
+        (HEADER + "1,x,0,0,1\n2,x,0,,1\n", "votes.csv: row 3: voter-id or comment-id is empty"),
+        (HEADER + "1,x, ,0,1\n", "votes.csv: row 2: voter-id or comment-id is empty"),
+        (HEADER + "1,x,0,0,1\nsoon,x,0,1,1\n", "votes.csv: row 3: timestamp is not a number"),
+        (HEADER + "1.5,x,0,1,1\n", "votes.csv: row 2: timestamp is not a whole number"),
+        (HEADER + "1,x,0,1,01\n", "votes.csv: row 2: vote must be -1, 0 or 1, not '01'"),
+        (HEADER + "1,x,0,1,+1\n", "votes.csv: row 2: vote must be -1, 0 or 1, not '+1'"),
+        (HEADER + "1,x,0,1,\n", "votes.csv: row 2: vote must be -1, 0 or 1, not ''"),
+        (HEADER + "1,x,0,1,1\n" * 3 + "2,x,0,,1\n3,x,0\n", "votes.csv: row 5: voter-id or"),
+        (HEADER + '1,"two\nlines",0,1,1\n2,x,0,1,2\n', "votes.csv: row 4: vote must be"),
+        (HEADER + "1" + "0" * 20 + ",x,0,1,1\n", "votes.csv: row 2: timestamp is out of range"),
+        ("", "votes.csv: row 1: empty file, no header"),
+        ("timestamp,comment-id,vote\n1,0,1\n", "votes.csv: row 1: missing column voter-id"),
+    ],
+)
+def test_votes_bad_input_names_file_and_row(
+    tmp_path: Path, reader: str, votes: str, expected: str
+) -> None:
+    with pytest.raises(PolisExportError) as info:
+        read_polis_export(_write(tmp_path, votes_csv=votes))
+    assert expected in str(info.value)
+
+
+def test_votes_not_utf8_is_bad_input(tmp_path: Path, reader: str) -> None:
+    (tmp_path / "votes.csv").write_bytes((HEADER + "1,x,0,0,1\n2,\xff,0,1,1\n").encode("latin-1"))
+    with pytest.raises(PolisExportError, match=r"votes\.csv: not UTF-8 text"):
+        read_polis_export(tmp_path)
+
+
+@pytest.mark.parametrize("string_ids", [False, True])
+def test_write_then_read_many_votes_round_trips(
+    tmp_path: Path, reader: str, string_ids: bool
+) -> None:
+    rng = np.random.default_rng(3)
+    n = 6000
+    people = [f"p{p}" if string_ids and p % 7 == 0 else int(p) for p in rng.integers(0, 400, n)]
+    statements = rng.integers(0, 60, n).tolist()
+    values = rng.integers(-1, 2, n).tolist()
+    stamps = rng.integers(1000, 1400, n).tolist()  # many equal timestamps
+    votes = list(zip(people, statements, values, stamps, strict=True))
+    comments = [{"id": j, "text": f"s{j}", "moderated": -1 if j % 9 == 0 else 1} for j in range(60)]
+    groups = {p: i % 3 for i, p in enumerate(range(0, 420, 3))}  # some without votes
+    write_polis_export(tmp_path, comments=comments, votes=votes, groups=groups, summary={})
+    exp = read_polis_export(tmp_path)
+    fast = polis_io._read_votes_fast(tmp_path / "votes.csv")
+    assert (fast is None) == (string_ids or reader == "checked")
+    assert exp.vote_source == "votes.csv"
+    assert exp.votes == _reference_votes((tmp_path / "votes.csv").read_text())
+    assert len(exp.votes) < n  # re-votes were dropped
+    assert exp.participants == sorted(set(people) | set(groups), key=id_sort_key)
+    for include in (False, True):
+        _assert_same_matrix(
+            exp.matrix(include_moderated=include),
+            _reference_matrix(exp, include_moderated=include),
+        )
+    assert exp.hidden_statements == len({v.statement for v in exp.votes} & exp.moderated_out)
+
+
+def test_participants_votes_only_gives_groups_when_votes_csv_is_there(tmp_path: Path) -> None:
+    pv = (
+        "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n"
+        "0,1,0,2,1,0,yes,no\n"  # vote cells are not read: votes.csv has the votes
+        "9,0,0,0,0,0,,\n"
+    )
+    exp = read_polis_export(_write(tmp_path, participants_votes_csv=pv, votes_csv=VOTES))
+    assert exp.vote_source == "votes.csv"
+    assert exp.groups == {0: 1, 9: 0}
+    assert exp.participants == [0, 1, 9]
+    assert exp.matrix().participant_ids == [0, 1, 9]
+    _assert_same_matrix(exp.matrix(), _reference_matrix(exp))
+
+
+def test_export_made_from_a_list_of_votes(tmp_path: Path) -> None:
+    votes = [Vote(2, 0, 1, None), Vote(1, 1, -1, None), Vote(2, 0, -1, None), Vote(1, 0, 0, 5)]
+    exp = PolisExport(
+        path=tmp_path,
+        comments=[Comment(0, None, "a", 1, None), Comment(1, None, "b", -1, None)],
+        votes=votes,
+        groups={},
+        summary={},
+        vote_source="simulated",
+        participants=[1, 2, 3],
+    )
+    assert exp.votes is votes
+    assert exp.hidden_statements == 1
+    m = exp.matrix(include_moderated=True)
+    assert m.participant_ids == [1, 2, 3]
+    assert m.votes.toarray().tolist() == [[0, -1], [-1, 0], [0, 0]]  # the last vote stands
+    _assert_same_matrix(exp.matrix(), _reference_matrix(exp))
 
 
 # -- regression on real Polis exports -----------------------------------------------------
