@@ -16,7 +16,6 @@ from listening.analysis import (
     Vote,
     VoteMatrix,
     compute_opinions,
-    polis_io,
     read_polis_export,
     write_polis_export,
 )
@@ -154,18 +153,9 @@ def test_write_then_read_round_trips(tmp_path: Path) -> None:
     )
 
 
-# -- votes.csv read into columns: the fast path and the checked reader -----------------------
+# -- votes.csv read into columns ---------------------------------------------------------
 
 HEADER = "timestamp,datetime,comment-id,voter-id,vote\n"
-
-
-@pytest.fixture(params=["fast", "checked"])
-def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with the numpy fast path (where it takes the file) and with the checked
-    reader alone; both must give the same export and the same errors."""
-    if request.param == "checked":
-        monkeypatch.setattr(polis_io, "_read_votes_fast", lambda file: None)
-    return str(request.param)
 
 
 def _ref_id(text: str) -> Any:
@@ -218,25 +208,7 @@ def _assert_same_matrix(a: VoteMatrix, b: VoteMatrix) -> None:
     assert a.votes.dtype == np.int8
 
 
-def test_fast_path_takes_plain_files_only(tmp_path: Path) -> None:
-    plain = tmp_path / "plain.csv"
-    plain.write_text(HEADER + "1,Wed Jun 18 08:16:54 WIB 2014,0,007,-1\n2,x,1,-3,-0\n")
-    assert polis_io._read_votes_fast(plain) is not None
-    for row in (
-        '1,"x",0,1,1\n',  # quotes: the csv module's job
-        "1,x,0,+1,1\n",  # "+1" is a string id for the checked reader
-        "1,x,0,1,01\n",  # not a vote spelling the checked reader takes
-        "1,x,0,1, 1\n",  # spaces around a vote are fine, but left to the checked reader
-        "1,x,0,abc,1\n",  # string ids
-        "1,x\r0,1,1\n",  # a lone carriage return ends a CSV record
-        "1,x,0,1,1,\n",  # ragged
-    ):
-        odd = tmp_path / "odd.csv"
-        odd.write_text(HEADER + row)
-        assert polis_io._read_votes_fast(odd) is None, row
-
-
-def test_votes_latest_timestamp_stands_then_later_row(tmp_path: Path, reader: str) -> None:
+def test_votes_latest_timestamp_stands_then_later_row(tmp_path: Path) -> None:
     votes = HEADER + (
         "5,x,0,1,1\n"
         "5,x,0,1,-1\n"  # equal timestamps: the later row wins
@@ -248,14 +220,13 @@ def test_votes_latest_timestamp_stands_then_later_row(tmp_path: Path, reader: st
         "7,x,1,1,0\n"
     )
     exp = read_polis_export(_write(tmp_path, votes_csv=votes))
-    assert (polis_io._read_votes_fast(tmp_path / "votes.csv") is None) == (reader == "checked")
     assert exp.votes == [Vote(1, 0, -1, 5), Vote(2, 0, 1, 9), Vote(2, 1, -1, 4), Vote(1, 1, 0, 7)]
     assert exp.votes == _reference_votes(votes)
     _assert_same_matrix(exp.matrix(), _reference_matrix(exp))
     assert exp.matrix().votes.toarray().tolist() == [[-1, 0], [1, -1]]
 
 
-def test_votes_string_and_integer_ids(tmp_path: Path, reader: str) -> None:
+def test_votes_string_and_integer_ids(tmp_path: Path) -> None:
     votes = HEADER + (
         "1,x,0,abc,1\n"
         "2,x,0,7,1\n"
@@ -282,7 +253,7 @@ def test_votes_string_and_integer_ids(tmp_path: Path, reader: str) -> None:
 
 
 @pytest.mark.parametrize("spread", [1, 10**9])  # dense ids, and ids too sparse for a bitmap
-def test_votes_large_and_negative_integer_ids(tmp_path: Path, reader: str, spread: int) -> None:
+def test_votes_large_and_negative_integer_ids(tmp_path: Path, spread: int) -> None:
     rng = np.random.default_rng(5)
     voters = (rng.integers(-50, 50, 500) * spread).tolist()
     comments = (rng.integers(0, 20, 500) * spread + 10**12).tolist()
@@ -298,26 +269,17 @@ def test_votes_large_and_negative_integer_ids(tmp_path: Path, reader: str, sprea
     ]
     votes = HEADER + "\n".join(lines) + "\n"
     exp = read_polis_export(_write(tmp_path, votes_csv=votes))
-    assert (polis_io._read_votes_fast(tmp_path / "votes.csv") is None) == (reader == "checked")
     assert exp.votes == _reference_votes(votes)
     _assert_same_matrix(exp.matrix(), _reference_matrix(exp))
     assert exp.matrix().participant_ids == sorted(set(voters))
 
 
-def test_votes_spellings_blank_lines_and_crlf(tmp_path: Path, reader: str) -> None:
+def test_votes_spellings_blank_lines_and_crlf(tmp_path: Path) -> None:
     votes = HEADER + "1,x,0,0,1.0\n\n2,x,1,0,-0\n   \n3,x,2,0, -1 \n4,x,3,0,0.0\n5,x,4,0,-1.0\n"
     exp = read_polis_export(_write(tmp_path / "lf", votes_csv=votes))
     assert [v.value for v in exp.votes] == [1, 0, -1, 0, -1]
     crlf = read_polis_export(_write(tmp_path / "crlf", votes_csv=votes.replace("\n", "\r\n")))
     assert crlf.votes == exp.votes
-
-
-def test_votes_plain_crlf_file_takes_fast_path(tmp_path: Path) -> None:
-    file = tmp_path / "votes.csv"
-    file.write_bytes((HEADER + "1,x,0,0,1\n2,x,1,0,-1\n").replace("\n", "\r\n").encode())
-    columns = polis_io._read_votes_fast(file)
-    assert columns is not None
-    assert columns.value.tolist() == [1, -1]
 
 
 @pytest.mark.parametrize(
@@ -338,24 +300,20 @@ def test_votes_plain_crlf_file_takes_fast_path(tmp_path: Path) -> None:
         ("timestamp,comment-id,vote\n1,0,1\n", "votes.csv: row 1: missing column voter-id"),
     ],
 )
-def test_votes_bad_input_names_file_and_row(
-    tmp_path: Path, reader: str, votes: str, expected: str
-) -> None:
+def test_votes_bad_input_names_file_and_row(tmp_path: Path, votes: str, expected: str) -> None:
     with pytest.raises(PolisExportError) as info:
         read_polis_export(_write(tmp_path, votes_csv=votes))
     assert expected in str(info.value)
 
 
-def test_votes_not_utf8_is_bad_input(tmp_path: Path, reader: str) -> None:
+def test_votes_not_utf8_is_bad_input(tmp_path: Path) -> None:
     (tmp_path / "votes.csv").write_bytes((HEADER + "1,x,0,0,1\n2,\xff,0,1,1\n").encode("latin-1"))
     with pytest.raises(PolisExportError, match=r"votes\.csv: not UTF-8 text"):
         read_polis_export(tmp_path)
 
 
 @pytest.mark.parametrize("string_ids", [False, True])
-def test_write_then_read_many_votes_round_trips(
-    tmp_path: Path, reader: str, string_ids: bool
-) -> None:
+def test_write_then_read_many_votes_round_trips(tmp_path: Path, string_ids: bool) -> None:
     rng = np.random.default_rng(3)
     n = 6000
     people = [f"p{p}" if string_ids and p % 7 == 0 else int(p) for p in rng.integers(0, 400, n)]
@@ -367,8 +325,6 @@ def test_write_then_read_many_votes_round_trips(
     groups = {p: i % 3 for i, p in enumerate(range(0, 420, 3))}  # some without votes
     write_polis_export(tmp_path, comments=comments, votes=votes, groups=groups, summary={})
     exp = read_polis_export(tmp_path)
-    fast = polis_io._read_votes_fast(tmp_path / "votes.csv")
-    assert (fast is None) == (string_ids or reader == "checked")
     assert exp.vote_source == "votes.csv"
     assert exp.votes == _reference_votes((tmp_path / "votes.csv").read_text())
     assert len(exp.votes) < n  # re-votes were dropped

@@ -8,17 +8,14 @@ of the vote matrix; without ``votes.csv`` the final votes are rebuilt from
 the file and the row.
 
 ``votes.csv`` is read into columns (:class:`VoteColumns`), never into one object per vote:
-a fast path parses plain files with ``numpy.loadtxt`` in blocks, and anything it does not
-take exactly as the checked reader would (quotes, ``+`` signs, non-numeric ids, bad rows,
-...) is read again by the checked reader (``csv`` module, one pass into ``array`` columns),
-which also words every error. ``PolisExport.votes`` is built from the columns on first use.
+one ``csv``-module pass into ``array`` columns that checks every row, then numpy keeps the
+latest vote of each pair. ``PolisExport.votes`` is built from the columns on first use.
 With ``votes.csv`` there, only the participants and groups of ``participants-votes.csv`` are
 read (its vote cells are neither parsed nor checked).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -311,10 +308,6 @@ def _read_comments(file: Path) -> list[Comment]:
 _VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
 # The vote texts _parse_vote takes, unstripped (anything else goes through _parse_vote).
 _VOTE_TEXT = {"1": 1, "-1": -1, "0": 0, "1.0": 1, "-1.0": -1, "0.0": 0, "-0": 0}
-_VOTE_BYTES = tuple((text.encode(), value) for text, value in _VOTE_TEXT.items())
-_VOTE_COMMON = 3  # "1", "-1", "0" come first in _VOTE_TEXT
-# The fast path reads votes.csv in blocks of about this many bytes.
-_BLOCK = 1 << 25
 
 
 def _array(buffer: array[int], dtype: type[np.signedinteger[Any]]) -> npt.NDArray[Any]:
@@ -322,8 +315,9 @@ def _array(buffer: array[int], dtype: type[np.signedinteger[Any]]) -> npt.NDArra
     return np.frombuffer(buffer, dtype=dtype) if len(buffer) else np.zeros(0, dtype=dtype)
 
 
-def _read_votes_checked(file: Path) -> VoteColumns:
-    """votes.csv with the ``csv`` module, every row checked; errors name the CSV line."""
+def _read_votes(file: Path) -> VoteColumns:
+    """votes.csv with the ``csv`` module into ``array`` columns, every row checked; errors
+    name the CSV line."""
     codes: tuple[dict[str, int], dict[str, int]] = ({}, {})
     ids: tuple[list[Id], list[Id]] = ([], [])
 
@@ -410,26 +404,6 @@ def _ranks(ids: list[Id]) -> tuple[list[Id], I32]:
     return distinct, np.fromiter((rank[x] for x in ids), dtype=np.int32, count=len(ids))
 
 
-def _int_ranks(parts: list[IntArray]) -> tuple[list[Id], list[I32]]:
-    """The distinct integers of all the parts, sorted, and each part's values as ranks."""
-    parts = [p for p in parts if p.size]
-    if not parts:
-        return [], []
-    lo = min(int(p.min()) for p in parts)
-    hi = max(int(p.max()) for p in parts)
-    if hi - lo <= max(4 * sum(p.size for p in parts), 1 << 20):
-        # Dense enough (Polis numbers participants and comments from 0): no sort.
-        present = np.zeros(hi - lo + 1, dtype=bool)
-        for p in parts:
-            present[np.subtract(p, lo, dtype=np.int64) if lo else p] = True
-        rank = np.cumsum(present, dtype=np.int32) - 1
-        distinct: list[Id] = list((np.flatnonzero(present) + lo).tolist())
-        return distinct, [rank[np.subtract(p, lo, dtype=np.int64) if lo else p] for p in parts]
-    uniq = np.unique(np.concatenate([np.unique(p) for p in parts]))
-    ranks = [np.searchsorted(uniq, p).astype(np.int32) for p in parts]
-    return list(uniq.tolist()), ranks
-
-
 def _latest(rows: list[Any], pids: list[Id], sids: list[Id]) -> VoteColumns:
     """The final vote of each pair, from ``rows`` = [key, value, timestamp or None] of every
     row in file order; key is participant rank * len(sids) + statement rank.
@@ -513,131 +487,6 @@ def _compact(
         target[at : at + kept.size] = kept
         at += kept.size
     return target[:at]
-
-
-def _read_votes_fast(file: Path) -> VoteColumns | None:
-    """votes.csv through numpy.loadtxt, or None if the file is not plainly well-formed.
-
-    It takes only files that the checked reader reads to the same result without a
-    complaint: no quote, ``+`` sign, NUL or lone carriage return anywhere, UTF-8, integer
-    timestamps and ids, votes written exactly as ``_VOTE_TEXT`` spells them, every row as
-    wide as the header. Anything else (and every error) is left to the checked reader.
-    """
-    with file.open("rb") as fh:
-        head = fh.readline()
-        if head.startswith(codecs.BOM_UTF8):
-            head = head[len(codecs.BOM_UTF8) :]
-        head = head.rstrip(b"\r\n")
-        if not head or any(bad in head for bad in (b'"', b"+", b"\0", b"\r")):
-            return None
-        try:
-            header = [h.strip() for h in head.decode("utf-8").split(",")]
-        except UnicodeDecodeError:
-            return None
-        if any(c not in header for c in _VOTE_COLUMNS):
-            return None
-        where = {name: i for i, name in enumerate(header)}
-        ti, ci, pi, xi = (where[c] for c in _VOTE_COLUMNS)
-        kinds = ["U1"] * len(header)  # columns not read: only their count matters
-        kinds[ti] = kinds[ci] = kinds[pi] = "i8"
-        kinds[xi] = "S5"  # longer than any vote text the checked reader takes
-        dtype = np.dtype([(f"f{i}", k) for i, k in enumerate(kinds)])
-        parts: tuple[list[IntArray], list[IntArray], list[IntArray], list[IntArray]] = (
-            [],
-            [],
-            [],
-            [],
-        )  # timestamp, voter-id, comment-id, vote
-        while block := fh.read(_BLOCK):
-            block += fh.readline()
-            if b'"' in block or b"+" in block or b"\0" in block:
-                return None
-            if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
-                return None
-            if block.isspace():
-                continue  # blank lines only (stops at the first other byte)
-            try:
-                # Bytes lines: loadtxt decodes them (UnicodeDecodeError is a ValueError).
-                table = np.loadtxt(
-                    io.BytesIO(block),
-                    dtype=dtype,
-                    delimiter=",",
-                    comments=None,
-                    quotechar=None,
-                    ndmin=1,
-                    encoding="utf-8",
-                )
-            except (ValueError, OverflowError):
-                return None
-            value = _vote_values(table[f"f{xi}"])
-            if value is None:
-                return None
-            parts[0].append(np.ascontiguousarray(table[f"f{ti}"]))
-            parts[1].append(_narrow(table[f"f{pi}"]))
-            parts[2].append(_narrow(table[f"f{ci}"]))
-            parts[3].append(value)
-            del table, block
-    ts = _concat(parts[0], np.int64)
-    value = _concat(parts[3], np.int8)
-    pids, pranks = _int_ranks(parts[1])
-    parts[1].clear()
-    sids, sranks = _int_ranks(parts[2])
-    parts[2].clear()
-    rows: list[Any] = [_pair_keys(pranks, sranks, len(sids)), value, ts]
-    del pranks, sranks, value, ts
-    return _latest(rows, pids, sids)
-
-
-def _pair_keys(pranks: list[I32], sranks: list[I32], n_statements: int) -> I64:
-    """participant rank * n_statements + statement rank, block after block, in one array."""
-    key = np.empty(sum(p.size for p in pranks), dtype=np.int64)
-    at = 0
-    for prank, srank in zip(pranks, sranks, strict=True):
-        part = key[at : at + prank.size]
-        np.multiply(prank, max(n_statements, 1), out=part, dtype=np.int64)
-        part += srank
-        at += prank.size
-    return key
-
-
-def _vote_values(texts: npt.NDArray[np.bytes_]) -> I8 | None:
-    """The votes spelled as in _VOTE_TEXT, or None if any is spelled otherwise."""
-    value = np.full(texts.size, 2, dtype=np.int8)
-    for spelled, v in _VOTE_BYTES[:_VOTE_COMMON]:
-        value[texts == spelled] = v
-    other = np.flatnonzero(value == 2)
-    if other.size:
-        rest = np.full(other.size, 2, dtype=np.int8)
-        for spelled, v in _VOTE_BYTES[_VOTE_COMMON:]:
-            rest[texts[other] == spelled] = v
-        if (rest == 2).any():
-            return None
-        value[other] = rest
-    return value
-
-
-def _narrow(ids: I64) -> IntArray:
-    """A contiguous copy, as int32 when the values fit."""
-    if ids.size and int(ids.min()) >= -(2**31) and int(ids.max()) < 2**31:
-        return ids.astype(np.int32)
-    return np.ascontiguousarray(ids)
-
-
-def _concat(parts: list[IntArray], dtype: type[np.signedinteger[Any]]) -> npt.NDArray[Any]:
-    """One array from the blocks' parts, dropping each part once copied."""
-    out = np.empty(sum(p.size for p in parts), dtype=dtype)
-    at = 0
-    parts.reverse()
-    while parts:
-        part = parts.pop()
-        out[at : at + part.size] = part
-        at += part.size
-    return out
-
-
-def _read_votes(file: Path) -> VoteColumns:
-    columns = _read_votes_fast(file)
-    return columns if columns is not None else _read_votes_checked(file)
 
 
 def _columns_from_votes(votes: list[Vote]) -> VoteColumns:
