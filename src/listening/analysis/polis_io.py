@@ -138,11 +138,6 @@ class PolisExport:
             self._votes = _votes_from_columns(self._columns)
         return self._votes
 
-    @votes.setter
-    def votes(self, votes: list[Vote]) -> None:
-        self._votes = votes
-        self._columns = None
-
     @property
     def vote_columns(self) -> VoteColumns:
         if self._columns is None:
