@@ -65,8 +65,13 @@ OPENDATA = Path(os.environ.get("POLIS_OPENDATA", SHARED / "polis-opendata"))
 REDDWARF = Path(os.environ.get("REDDWARF_RUNS", SHARED / "reddwarf-runs"))
 
 
-def ari(exp: PolisExport, result: OpinionResult) -> tuple[float, int]:
-    ours = dict(zip(result.participant_ids, result.participant_group.tolist(), strict=True))
+def ari(
+    exp: PolisExport, result: OpinionResult, labels: IntArray | None = None
+) -> tuple[float, int]:
+    """ARI of ``labels`` (default: our groups) against Polis's, over participants both grouped,
+    and how many those are."""
+    labels = result.participant_group if labels is None else labels
+    ours = dict(zip(result.participant_ids, labels.tolist(), strict=True))
     common = [p for p, g in exp.groups.items() if g is not None and ours.get(p, -1) >= 0]
     if not common:
         return float("nan"), 0
@@ -88,9 +93,7 @@ def oracle_k(exp: PolisExport, result: OpinionResult, k: int, seed: int) -> floa
     groups = clustering._best_of_starts(centres, weights, init, k, seed)
     labels = np.full(len(base), -1, dtype=np.int64)
     labels[members] = groups.labels[base[members]]
-    ours = dict(zip(result.participant_ids, labels.tolist(), strict=True))
-    common = [p for p, g in exp.groups.items() if g is not None and ours.get(p, -1) >= 0]
-    return float(adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common]))
+    return ari(exp, result, labels)[0]
 
 
 def _polis_labels(exp: PolisExport, result: OpinionResult) -> IntArray:
@@ -100,12 +103,6 @@ def _polis_labels(exp: PolisExport, result: OpinionResult) -> IntArray:
         if g is not None and p in index:
             labels[index[p]] = g
     return labels
-
-
-def _score(exp: PolisExport, result: OpinionResult, labels: IntArray) -> float:
-    ours = dict(zip(result.participant_ids, labels.tolist(), strict=True))
-    common = [p for p, g in exp.groups.items() if g is not None and ours.get(p, -1) >= 0]
-    return float(adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common]))
 
 
 def limits(exp: PolisExport, result: OpinionResult, seed: int) -> dict[str, float]:
@@ -132,12 +129,12 @@ def limits(exp: PolisExport, result: OpinionResult, seed: int) -> dict[str, floa
     majority[unlabelled] = used[clustering._nearest(centres[unlabelled], starts)[0]]
     per_participant = np.full(len(base), -1, dtype=np.int64)
     per_participant[members] = majority[base[members]]
-    out = {"base_ceiling": _score(exp, result, per_participant)}
+    out = {"base_ceiling": ari(exp, result, per_participant)[0]}
     stable = clustering.polis_kmeans(
         centres, starts, weights=weights, max_iters=clustering.BASE_ITERS
     )
     per_participant[members] = stable.labels[base[members]]
-    out["from_polis"] = _score(exp, result, per_participant)
+    out["from_polis"] = ari(exp, result, per_participant)[0]
 
     points = result.participant_xy[members]
     rng = np.random.default_rng(seed)
@@ -160,7 +157,7 @@ def limits(exp: PolisExport, result: OpinionResult, seed: int) -> dict[str, floa
         if best is None:
             continue
         per_participant[members] = best[1][fit.labels]
-        scores.append(_score(exp, result, per_participant))
+        scores.append(ari(exp, result, per_participant)[0])
     out["orders_q10"], out["orders_median"], out["orders_q90"] = (
         float(q) for q in np.quantile(scores, [0.1, 0.5, 0.9])
     )

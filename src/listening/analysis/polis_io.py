@@ -21,7 +21,7 @@ import datetime as dt
 import io
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -252,22 +252,41 @@ def _rows(file: Path) -> Iterator[tuple[int, list[str]]]:
         raise PolisExportError(file, None, f"not valid CSV ({exc})") from None
 
 
-def _table(file: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    it = _rows(file)
-    try:
-        _, header = next(it)
-    except StopIteration:
-        raise PolisExportError(file, 1, "empty file, no header") from None
-    header = [h.strip() for h in header]
+def _header(file: Path, first: list[str] | None, required: Iterable[str]) -> list[str]:
+    """The stripped header row; an empty file or a missing required column is bad input."""
+    if first is None:
+        raise PolisExportError(file, 1, "empty file, no header")
+    header = [h.strip() for h in first]
     missing = [c for c in required if c not in header]
     if missing:
         raise PolisExportError(file, 1, f"missing column {', '.join(missing)}")
+    return header
+
+
+def _records(
+    file: Path, required: Iterable[str]
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, and (line number, cells) of each non-blank row, all as wide as it."""
+    it = _rows(file)
+    header = _header(file, next(it, (1, None))[1], required)
     width = len(header)
-    for line, cells in it:
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue
-        if len(cells) != width:
-            raise PolisExportError(file, line, f"has {len(cells)} fields, the header has {width}")
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        for line, cells in it:
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if len(cells) != width:
+                raise PolisExportError(
+                    file, line, f"has {len(cells)} fields, the header has {width}"
+                )
+            yield line, cells
+
+    return header, records()
+
+
+def _table(file: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    header, records = _records(file, required)
+    for line, cells in records:
         yield line, dict(zip(header, cells, strict=True))
 
 
@@ -329,13 +348,7 @@ def _read_votes(file: Path) -> VoteColumns:
     try:
         with file.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
-            first = next(reader, None)
-            if first is None:
-                raise PolisExportError(file, 1, "empty file, no header")
-            header = [h.strip() for h in first]
-            missing = [c for c in _VOTE_COLUMNS if c not in header]
-            if missing:
-                raise PolisExportError(file, 1, f"missing column {', '.join(missing)}")
+            header = _header(file, next(reader, None), _VOTE_COLUMNS)
             # The last column of a name stands, as in dict(zip(header, cells)).
             where = {name: i for i, name in enumerate(header)}
             ti, ci, pi, xi = (where[c] for c in _VOTE_COLUMNS)
@@ -501,16 +514,7 @@ def _columns_from_votes(votes: list[Vote]) -> VoteColumns:
     pids, prank = _ranks(list(codes[0]))
     sids, srank = _ranks(list(codes[1]))
     key = prank[p].astype(np.int64) * max(len(sids), 1) + srank[s]
-    columns = _latest([key, value, None], pids, sids)
-    return VoteColumns(
-        columns.participant_ids,
-        columns.statement_ids,
-        columns.participant,
-        columns.statement,
-        columns.value,
-        None,
-        None,
-    )
+    return replace(_latest([key, value, None], pids, sids), first=None)
 
 
 def _votes_from_columns(cols: VoteColumns) -> list[Vote]:
@@ -533,15 +537,7 @@ def _read_participants_votes(
     Without ``with_votes`` (votes.csv is there) the per-comment cells are neither parsed
     nor checked.
     """
-    it = _rows(file)
-    try:
-        _, header = next(it)
-    except StopIteration:
-        raise PolisExportError(file, 1, "empty file, no header") from None
-    header = [h.strip() for h in header]
-    for col in ("participant", "group-id"):
-        if col not in header:
-            raise PolisExportError(file, 1, f"missing column {col}")
+    header, records = _records(file, ("participant", "group-id"))
     first_comment = 0
     for i, h in enumerate(header):
         if h in _PV_FIXED:
@@ -549,15 +545,10 @@ def _read_participants_votes(
     comment_ids = [_parse_id(h) for h in header[first_comment:]]
     p_col = header.index("participant")
     g_col = header.index("group-id")
-    width = len(header)
     votes: list[Vote] = []
     groups: dict[Id, int | None] = {}
     participants: list[Id] = []
-    for line, cells in it:
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue
-        if len(cells) != width:
-            raise PolisExportError(file, line, f"has {len(cells)} fields, the header has {width}")
+    for line, cells in records:
         pid = _parse_id(cells[p_col])
         if pid == "":
             raise PolisExportError(file, line, "participant is empty")
