@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from listening.conversations import services
 from listening.conversations.models import OpinionSnapshot
+from listening.conversations.services import opinion_maps
 from listening.conversations.tasks import opinion_refresh_task
 from tests.factories import ConversationFactory, ParticipantFactory, StatementFactory
 
@@ -44,7 +45,7 @@ def test_opinion_schedule_celery_debounces_to_one_task(settings, monkeypatch):
     )
     conversation = ConversationFactory()
     for _ in range(5):
-        services._schedule_celery(conversation.pk)
+        opinion_maps._schedule_celery(conversation.pk)
     assert sent == [{"args": [conversation.pk], "countdown": settings.OPINION_DEBOUNCE_SECONDS}]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,7 +20,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         compiled = 0
-        for locale_dir in map(Path, settings.LOCALE_PATHS):
+        # The project's catalogs, and those an app keeps in its own locale/ folder (Django reads
+        # both; an app with its own catalog keeps its strings out of the shared one).
+        app_dirs = [
+            Path(config.path) / "locale"
+            for config in apps.get_app_configs()
+            if config.name.startswith("listening.")
+        ]
+        for locale_dir in [*map(Path, settings.LOCALE_PATHS), *app_dirs]:
             for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:

@@ -1,0 +1,190 @@
+"""Opinion maps: compute a snapshot, and schedule the next one (thread, Celery or sync)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Hashable
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from listening.analysis import (
+    OpinionState,
+    VoteMatrix,
+    compute_opinions,
+    routing_priorities,
+)
+from listening.conversations.models import (
+    Conversation,
+    OpinionSnapshot,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
+from listening.conversations.selectors import (
+    votable_statuses,
+)
+
+log = logging.getLogger(__name__)
+
+
+def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
+    """Compute the conversation's opinion map and store it as the newest snapshot.
+
+    Votes on rejected statements are passed as moderated out (Polis's semantics); the previous
+    snapshot's state carries k-smoothing and warm starts over. The previous map stays visible
+    until the new one is committed; only the last ``OPINION_SNAPSHOTS_KEPT`` are kept.
+    """
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
+        return None
+    started = time.perf_counter()
+    statuses = dict(Statement.objects.filter(conversation=conversation).values_list("id", "status"))
+    visible = set(votable_statuses(conversation)) | {StatementStatus.APPROVED}
+    shown = {sid for sid, status in statuses.items() if status in visible}
+    rejected = {sid for sid, status in statuses.items() if status == StatementStatus.REJECTED}
+    rows = np.array(
+        list(
+            Vote.objects.filter(conversation=conversation).values_list(
+                "participant_id", "statement_id", "value"
+            )
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    keep = np.isin(rows[:, 1], np.fromiter(shown | rejected, dtype=np.int64))
+    rows = rows[keep]
+    on_shown = int(np.isin(rows[:, 1], np.fromiter(shown, dtype=np.int64)).sum())
+    if on_shown == 0:
+        return None
+    matrix = VoteMatrix.from_votes(rows[:, 0], rows[:, 1], rows[:, 2])
+    previous = (
+        OpinionSnapshot.objects.filter(conversation=conversation)
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+    state = OpinionState.from_dict(previous.state) if previous and previous.state else None
+    constituencies: dict[Hashable, str] = dict(
+        Participant.objects.filter(conversation=conversation)
+        .exclude(constituency="")
+        .values_list("id", "constituency")
+    )
+    result = compute_opinions(
+        matrix,
+        state=state,
+        seed=0,
+        attributes={"constituency": constituencies} if constituencies else None,
+        moderated_out=rejected & set(matrix.statement_ids),
+    )
+    priorities = routing_priorities(matrix, result)
+    with transaction.atomic():
+        snapshot = OpinionSnapshot.objects.create(
+            conversation=conversation,
+            computed_at=timezone.now(),
+            vote_count=on_shown,
+            participant_count=matrix.shape[0],
+            result=result.to_json(),
+            state=result.state.to_dict(),
+            priorities={str(s): round(p, 6) for s, p in priorities.items() if s in shown},
+            seconds=time.perf_counter() - started,
+        )
+        kept = getattr(settings, "OPINION_SNAPSHOTS_KEPT", 3)
+        old = OpinionSnapshot.objects.filter(conversation=conversation).order_by(
+            "-computed_at", "-id"
+        )[kept:]
+        OpinionSnapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return snapshot
+
+
+def _debounce_key(conversation_id: int) -> str:
+    return f"opinion:scheduled:{conversation_id}"
+
+
+def opinion_schedule(*, conversation_id: int) -> None:
+    """Ask for a fresh opinion map soon; many calls within the debounce make one run.
+
+    Never computes in the caller's request: ``OPINION_JOBS`` picks the in-process worker
+    thread ("thread"), Celery ("celery"), right after commit ("sync", for tests) or nothing
+    ("off"). Scheduling waits for the caller's transaction to commit.
+    """
+    mode = settings.OPINION_JOBS
+    if mode == "off":
+        return
+    if mode == "sync":
+        transaction.on_commit(lambda: _refresh_logged(conversation_id))
+    elif mode == "celery":
+        transaction.on_commit(lambda: _schedule_celery(conversation_id))
+    else:
+        transaction.on_commit(lambda: _schedule_thread(conversation_id))
+
+
+def _refresh_logged(conversation_id: int) -> None:
+    try:
+        opinion_refresh(conversation_id=conversation_id)
+    except Exception:
+        log.exception("opinion map of conversation %s failed", conversation_id)
+
+
+def opinion_refresh_wait(conversation_id: int) -> float:
+    """Seconds until the next opinion map of the conversation is due (0 when due now).
+
+    Maps are at least ``OPINION_DEBOUNCE_SECONDS`` apart, and further apart when they are
+    costly (``OPINION_COST_FACTOR`` times the last computation), counted from the latest
+    snapshot in the database, so several web processes or Celery workers share one rhythm.
+    """
+    last = (
+        OpinionSnapshot.objects.filter(conversation_id=conversation_id)
+        .order_by("-computed_at")
+        .values_list("computed_at", "seconds")
+        .first()
+    )
+    if last is None:
+        return 0.0
+    computed_at, seconds = last
+    gap = max(settings.OPINION_DEBOUNCE_SECONDS, settings.OPINION_COST_FACTOR * seconds)
+    return max(0.0, (computed_at - timezone.now()).total_seconds() + gap)
+
+
+def _refresh_when_due(conversation_id: int) -> None:
+    wait = opinion_refresh_wait(conversation_id)
+    if wait > 0:
+        _schedule_thread(conversation_id, delay=wait)
+    else:
+        _refresh_logged(conversation_id)
+
+
+def _schedule_thread(conversation_id: int, delay: float | None = None) -> None:
+    from listening.conversations.jobs import worker
+
+    worker.schedule(
+        ("opinion", conversation_id),
+        functools.partial(_refresh_when_due, conversation_id),
+        delay=settings.OPINION_DEBOUNCE_SECONDS if delay is None else delay,
+    )
+
+
+def _schedule_celery(conversation_id: int) -> None:
+    from listening.conversations.tasks import opinion_refresh_task
+
+    delay = settings.OPINION_DEBOUNCE_SECONDS
+    # The key expires on its own, so a lost task delays the map but never stops it for good.
+    if cache.add(_debounce_key(conversation_id), 1, timeout=max(60, int(delay * 10))):
+        opinion_refresh_task.apply_async(args=[conversation_id], countdown=delay)
+
+
+def opinion_refresh_scheduled(*, conversation_id: int) -> OpinionSnapshot | None:
+    """The Celery task's body: free the debounce slot first, so later votes schedule again;
+    when another worker made a map moments ago, come back when the next one is due."""
+    wait = opinion_refresh_wait(conversation_id)
+    if wait > 0:
+        from listening.conversations.tasks import opinion_refresh_task
+
+        opinion_refresh_task.apply_async(args=[conversation_id], countdown=wait)
+        return None
+    cache.delete(_debounce_key(conversation_id))
+    return opinion_refresh(conversation_id=conversation_id)

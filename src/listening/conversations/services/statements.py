@@ -1,0 +1,86 @@
+"""Statements: what participants submit and organisers seed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from listening.conversations.models import (
+    Conversation,
+    ModerationAction,
+    ModerationMode,
+    Participant,
+    Statement,
+    StatementStatus,
+    statement_key,
+    statement_normalise,
+)
+from listening.conversations.services.errors import ConversationClosed, StatementRejected
+from listening.conversations.services.limits import _limit
+from listening.conversations.services.moderation import _log
+from listening.conversations.services.participants import User
+
+
+def _statement_text(conversation: Conversation, text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise StatementRejected(_("A statement cannot be empty."))
+    limit = getattr(settings, "STATEMENT_MAX_LENGTH", 400)
+    if len(text) > limit:
+        raise StatementRejected(
+            _("A statement can be at most %(limit)d characters long; this one has %(length)d.")
+            % {"limit": limit, "length": len(text)}
+        )
+    if not statement_normalise(text):
+        raise StatementRejected(_("A statement needs words, not only punctuation."))
+    if Statement.objects.filter(conversation=conversation, text_key=statement_key(text)).exists():
+        raise StatementRejected(
+            _("This statement is already in the conversation: vote on it instead."),
+            status_code=409,
+        )
+    return text
+
+
+@transaction.atomic
+def statement_submit(*, participant: Participant, text: str, ip: str = "") -> Statement:
+    """A participant adds a statement: visible at once, or after approval in pre-moderation."""
+    conversation = participant.conversation
+    if not conversation.is_open():
+        raise ConversationClosed()
+    if not conversation.allow_statements:
+        raise StatementRejected(
+            _("This conversation does not take new statements; you can still vote."),
+            status_code=403,
+        )
+    # Lock the conversation so two identical statements sent at once are not both stored.
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).values("pk").first()
+    clean = _statement_text(conversation, text)
+    _limit(
+        "statement",
+        participant,
+        ip,
+        per_participant=settings.RATELIMIT_STATEMENTS_PER_HOUR,
+        per_ip=settings.RATELIMIT_STATEMENTS_PER_HOUR_IP,
+        window=3600,
+        what=_("statements"),
+    )
+    status = (
+        StatementStatus.PENDING
+        if conversation.moderation == ModerationMode.PRE
+        else StatementStatus.APPROVED
+    )
+    return Statement.objects.create(
+        conversation=conversation, author=participant, text=clean, status=status
+    )
+
+
+@transaction.atomic
+def statement_seed(*, conversation: Conversation, text: str, actor: User | None) -> Statement:
+    """An organiser's seed statement: approved at once, and logged."""
+    clean = _statement_text(conversation, text)
+    statement = Statement.objects.create(
+        conversation=conversation, text=clean, status=StatementStatus.APPROVED, is_seed=True
+    )
+    _log(conversation, ModerationAction.SEED, actor, statement=statement)
+    return statement
