@@ -244,3 +244,37 @@ def test_vote_query_count_is_small(api, conversation, token, django_assert_max_n
             token=token,
         )
     assert response.status_code == 201
+
+
+def test_results_rejected_statement_is_gone_at_once_and_after_a_refresh(api, conversation):
+    participant, _ = services.participant_create(conversation=conversation)
+    abuse = services.statement_submit(
+        participant=participant, text="Call Sam on +27 82 555 0199, he is an idiot."
+    )
+    for i, voter in enumerate(ParticipantFactory.create_batch(4, conversation=conversation)):
+        services.vote_cast(participant=voter, statement_id=abuse.pk, value=1 if i % 2 else -1)
+    services.opinion_refresh(conversation_id=conversation.pk)
+    assert str(abuse.pk) in api.get("conversations/healthy-cities/results").json()["statements"]
+    services.statements_moderate(
+        conversation=conversation, statement_ids=[abuse.pk], action="reject", actor=None
+    )
+    body = api.get("conversations/healthy-cities/results").json()
+    assert str(abuse.pk) not in body["statements"]
+    assert all(str(abuse.pk) not in g["votes"] for g in body["groups"].values())
+    services.opinion_refresh(conversation_id=conversation.pk)
+    assert api.get("conversations/healthy-cities/results").status_code == 404
+
+
+def test_results_constituency_of_one_is_withheld(api, conversation, settings):
+    settings.MIN_GROUP_SIZE = 5
+    statements = list(conversation.statements.all())
+    for i, constituency in enumerate(["resident"] * 5 + ["international"]):
+        voter = ParticipantFactory(conversation=conversation, constituency=constituency)
+        for j, statement in enumerate(statements):
+            value = (1 if i % 2 else -1) * (1 if j else -1)
+            services.vote_cast(participant=voter, statement_id=statement.pk, value=value)
+    services.opinion_refresh(conversation_id=conversation.pk)
+    body = api.get("conversations/healthy-cities/results").json()
+    assert set(body["attributes"]["constituency"]) == {"resident"}
+    assert body["attribute_sizes"]["constituency"] == {"resident": 5}
+    assert body["min_group_size"] == 5

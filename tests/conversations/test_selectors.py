@@ -204,3 +204,39 @@ def test_polis_export_data_writes_votes_and_groups():
     assert data["groups"] == {0: None}
     assert data["summary"]["voters"] == 1
     assert Vote.objects.get() == vote
+
+
+def test_opinion_public_withholds_small_classes_of_a_snapshot_stored_before(settings):
+    """A snapshot stored before classes were merged (no sizes): one voter's class is left out,
+    and statements rejected since are gone."""
+    settings.MIN_GROUP_SIZE = 5
+    kept = StatementFactory()
+    rejected = StatementFactory(conversation=kept.conversation, status="rejected")
+
+    def counts(seen):
+        return {
+            str(s.pk): {"agree": seen, "disagree": 0, "pass": 0, "seen": seen}
+            for s in (kept, rejected)
+        }
+
+    snapshot = OpinionSnapshot.objects.create(
+        conversation=kept.conversation,
+        result={
+            "statements": counts(6),
+            "groups": {
+                "0": {
+                    "size": 6,
+                    "votes": counts(6),
+                    "representative": [{"statement": rejected.pk, "direction": "agree"}],
+                }
+            },
+            "consensus": {"agree": [{"statement": rejected.pk}, {"statement": kept.pk}]},
+            "attributes": {"constituency": {"resident": counts(5), "international": counts(1)}},
+        },
+    )
+    public = selectors.opinion_public(conversation=kept.conversation, snapshot=snapshot)
+    assert set(public["attributes"]["constituency"]) == {"resident"}
+    assert public["attributes_withheld"] == {"constituency": 1}
+    assert set(public["statements"]) == {str(kept.pk)}
+    assert public["groups"]["0"]["representative"] == []
+    assert public["consensus"]["agree"] == [{"statement": kept.pk}]

@@ -321,3 +321,80 @@ def test_statement_errors_are_in_the_visitors_language(client, conversation):
         follow=True,
     )
     assert "Cette proposition figure déjà dans la conversation" in response.content.decode()
+
+
+ABUSE = "Call Sam on +27 82 555 0199 and tell him he is an idiot."
+
+
+def _votes_on_one_statement(conversation, moderator_client, settings):
+    """A statement posted through the page, four votes on it, a map; then it is rejected."""
+    settings.OPINION_JOBS = "off"
+    author = Client()
+    author.post(f"/conversations/{conversation.slug}/statements/", {"text": ABUSE})
+    statement = Statement.objects.get(text=ABUSE)
+    for i in range(4):
+        _vote(Client(), conversation, statement, 1 if i % 2 else -1)
+    assert services.opinion_refresh(conversation_id=conversation.pk) is not None
+    assert (
+        "555 0199" in Client().get(f"/conversations/{conversation.slug}/results/").content.decode()
+    )
+    moderator_client.post(
+        f"/conversations/{conversation.slug}/moderate/",
+        {"action": "reject", "statements": [statement.pk]},
+    )
+    return statement
+
+
+def test_results_rejected_statement_is_gone_at_once_and_after_a_refresh(
+    client, conversation, moderator, settings
+):
+    statement = _votes_on_one_statement(conversation, client, settings)
+    page = Client().get("/conversations/healthy-cities/results/").content.decode()
+    assert "555 0199" not in page
+    # No shown statement has votes left: the refresh cannot make a map, and the old one goes.
+    services.opinion_refresh(conversation_id=conversation.pk)
+    page = Client().get("/conversations/healthy-cities/results/").content.decode()
+    assert "555 0199" not in page
+    assert "appears once enough people have voted" in page
+    # The moderators still see it, in the queue and the log.
+    queue = client.get("/conversations/healthy-cities/moderate/?status=rejected")
+    assert "555 0199" in queue.content.decode()
+    assert ModerationLog.objects.get(statement=statement, action="reject")
+
+
+def test_results_rejected_statement_with_other_votes_is_left_out_of_the_new_map(
+    client, conversation, moderator, settings
+):
+    statement = _votes_on_one_statement(conversation, client, settings)
+    other = conversation.statements.exclude(pk=statement.pk).first()
+    for value in (1, 1, -1):
+        _vote(Client(), conversation, other, value)
+    services.opinion_refresh(conversation_id=conversation.pk)
+    page = Client().get("/conversations/healthy-cities/results/").content.decode()
+    assert "555 0199" not in page
+    assert other.text in page
+
+
+def _map_with_constituencies(conversation, constituencies):
+    """Participants with these constituencies, in two camps over the three statements."""
+    statements = list(conversation.statements.all())
+    for i, constituency in enumerate(constituencies):
+        participant, _ = services.participant_create(conversation=conversation)
+        services.participant_set_constituency(participant=participant, constituency=constituency)
+        camp = 1 if i % 2 else -1
+        for j, statement in enumerate(statements):
+            services.vote_cast(
+                participant=participant, statement_id=statement.pk, value=camp if j else -camp
+            )
+    return services.opinion_refresh(conversation_id=conversation.pk)
+
+
+def test_results_constituency_of_one_is_never_shown(conversation, settings):
+    settings.OPINION_JOBS = "off"
+    settings.MIN_GROUP_SIZE = 5
+    snapshot = _map_with_constituencies(conversation, ["resident"] * 5 + ["international"])
+    assert snapshot is not None
+    page = Client().get("/conversations/healthy-cities/results/").content.decode()
+    assert '<th scope="col">Resident</th>' in page
+    assert "International organisation" not in page
+    assert "at least 5 participants" in page

@@ -214,7 +214,7 @@ def results(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
     return Status(
         200,
         {
-            **snapshot.result,
+            **selectors.opinion_public(conversation=conversation, snapshot=snapshot),
             "computed_at": snapshot.computed_at.isoformat(),
             "vote_count": snapshot.vote_count,
             "participant_count": snapshot.participant_count,

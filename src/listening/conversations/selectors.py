@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from listening.analysis.routing import priority
@@ -150,14 +151,87 @@ def _fewest_votes(statement_ids: list[int]) -> int:
     return min(statement_ids, key=lambda sid: (counts.get(sid, 0), sid))
 
 
+def public_statuses(conversation: Conversation) -> tuple[str, ...]:
+    """Statuses the public may see: approved, and pending too when moderation comes after.
+    Rejected statements are never public."""
+    return votable_statuses(conversation)
+
+
 def statement_texts(*, conversation: Conversation) -> dict[str, str]:
-    """Statement id (as the opinion map's JSON spells it) → text, for every statement."""
+    """Statement id (as the opinion map's JSON spells it) → text, for the statements the public
+    may see now (a statement rejected after the map was computed is left out)."""
     return {
         str(pk): text
-        for pk, text in Statement.objects.filter(conversation=conversation).values_list(
-            "id", "text"
-        )
+        for pk, text in Statement.objects.filter(
+            conversation=conversation, status__in=public_statuses(conversation)
+        ).values_list("id", "text")
     }
+
+
+ATTRIBUTE_OTHER = "other"  # the class smaller classes are merged into (see opinion_refresh)
+
+
+def _item_id(item: Any) -> str:
+    return str(item["statement"] if isinstance(item, dict) else item)
+
+
+def opinion_public(*, conversation: Conversation, snapshot: OpinionSnapshot) -> dict[str, Any]:
+    """The snapshot's opinion map as the public may see it, whatever was stored.
+
+    Statements are filtered by their status *now*: one rejected (or, in pre-moderation, not
+    yet approved) after the map was computed is gone from statements, groups' votes and
+    representative statements, consensus and attributes at once. Classes of a declared
+    attribute (constituency) with fewer than ``MIN_GROUP_SIZE`` participants are withheld
+    (``attributes_withheld`` counts them, without naming them); the refresh has already merged small
+    classes into ``"other"``, and a snapshot stored before that is checked here with the most
+    voters on one statement (a lower bound of the class's size) when it has no sizes.
+    """
+    shown = {
+        str(pk)
+        for pk in Statement.objects.filter(
+            conversation=conversation, status__in=public_statuses(conversation)
+        ).values_list("id", flat=True)
+    }
+    result: dict[str, Any] = snapshot.result or {}
+
+    def votes(by_sid: dict[str, Any]) -> dict[str, Any]:
+        return {sid: counts for sid, counts in by_sid.items() if sid in shown}
+
+    def items(listed: list[Any]) -> list[Any]:
+        return [item for item in listed if _item_id(item) in shown]
+
+    out = dict(result)
+    out["statements"] = votes(result.get("statements", {}))
+    out["groups"] = {
+        gid: {
+            **group,
+            "representative": items(group.get("representative", [])),
+            "votes": votes(group.get("votes", {})),
+        }
+        for gid, group in result.get("groups", {}).items()
+    }
+    out["consensus"] = {k: items(v) for k, v in result.get("consensus", {}).items()}
+    minimum = settings.MIN_GROUP_SIZE
+    stored_sizes = result.get("attribute_sizes", {})
+    attributes: dict[str, Any] = {}
+    sizes: dict[str, dict[str, int]] = {}
+    withheld: dict[str, int] = {}
+    for name, classes in result.get("attributes", {}).items():
+        attributes[name], sizes[name] = {}, {}
+        for cls, by_sid in classes.items():
+            size = stored_sizes.get(name, {}).get(cls)
+            if size is None:
+                size = max((c.get("seen", 0) for c in by_sid.values()), default=0)
+            if size >= minimum:
+                attributes[name][cls] = votes(by_sid)
+                sizes[name][cls] = size
+            else:
+                withheld[name] = withheld.get(name, 0) + 1
+    out["attributes"] = attributes
+    out["attribute_sizes"] = sizes
+    out["attributes_withheld"] = withheld
+    out["min_group_size"] = minimum
+    return out
 
 
 def conversation_list() -> QuerySet[Conversation]:

@@ -272,7 +272,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if snapshot is None:
         return render(request, "conversations/results.html", context)
-    result = snapshot.result
+    result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
     texts = selectors.statement_texts(conversation=conversation)
     you = str(participant.pk) if participant else None
     opinion_map = build_map(result, you=you)
@@ -312,6 +312,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "bridging": _statement_rows(result, texts, by_bridging[:10]),
             "all_statements": _statement_rows(result, texts, sorted(statements, key=int)),
             "constituencies": constituencies,
+            "min_group_size": result["min_group_size"],
             "group_votes": _group_votes(result, by_bridging[:10]),
         }
     )
@@ -332,8 +333,8 @@ def _constituency_table(
     result: dict[str, Any], texts: dict[str, str], sids: list[str]
 ) -> dict[str, Any]:
     by_class = result.get("attributes", {}).get("constituency", {})
-    labels = dict(Constituency.choices)
-    classes = [c for c in Constituency.values if c in by_class]
+    labels = {**dict(Constituency.choices), selectors.ATTRIBUTE_OTHER: _("Other")}
+    classes = [c for c in [*Constituency.values, selectors.ATTRIBUTE_OTHER] if c in by_class]
     return {
         "columns": [labels[c] for c in classes],
         "rows": [

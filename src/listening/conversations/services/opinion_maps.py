@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections import Counter
 from collections.abc import Hashable
 
 import numpy as np
@@ -28,6 +29,7 @@ from listening.conversations.models import (
     Vote,
 )
 from listening.conversations.selectors import (
+    ATTRIBUTE_OTHER,
     votable_statuses,
 )
 
@@ -61,6 +63,9 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
     rows = rows[keep]
     on_shown = int(np.isin(rows[:, 1], np.fromiter(shown, dtype=np.int64)).sum())
     if on_shown == 0:
+        # Nothing left to map (say the only statement with votes was rejected): a stored map
+        # would still show it, so the stored maps go.
+        OpinionSnapshot.objects.filter(conversation=conversation).delete()
         return None
     matrix = VoteMatrix.from_votes(rows[:, 0], rows[:, 1], rows[:, 2])
     previous = (
@@ -69,10 +74,15 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
         .first()
     )
     state = OpinionState.from_dict(previous.state) if previous and previous.state else None
-    constituencies: dict[Hashable, str] = dict(
-        Participant.objects.filter(conversation=conversation)
-        .exclude(constituency="")
-        .values_list("id", "constituency")
+    in_map = set(matrix.participant_ids)
+    constituencies, sizes = _classes_of_minimum_size(
+        {
+            pid: value
+            for pid, value in Participant.objects.filter(conversation=conversation)
+            .exclude(constituency="")
+            .values_list("id", "constituency")
+            if pid in in_map
+        }
     )
     result = compute_opinions(
         matrix,
@@ -88,7 +98,7 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
             computed_at=timezone.now(),
             vote_count=on_shown,
             participant_count=matrix.shape[0],
-            result=result.to_json(),
+            result={**result.to_json(), "attribute_sizes": {"constituency": sizes}},
             state=result.state.to_dict(),
             priorities={str(s): round(p, 6) for s, p in priorities.items() if s in shown},
             seconds=time.perf_counter() - started,
@@ -99,6 +109,20 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
         )[kept:]
         OpinionSnapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
     return snapshot
+
+
+def _classes_of_minimum_size(
+    values: dict[Hashable, str],
+) -> tuple[dict[Hashable, str], dict[str, int]]:
+    """Participant → class, with classes under ``MIN_GROUP_SIZE`` merged into "other", and
+    "other" left out too when it is still that small; and the size of each class kept."""
+    minimum = settings.MIN_GROUP_SIZE
+    sizes = Counter(values.values())
+    small = {cls for cls, n in sizes.items() if n < minimum}
+    merged = {p: ATTRIBUTE_OTHER if cls in small else cls for p, cls in values.items()}
+    sizes = Counter(merged.values())
+    kept = {p: cls for p, cls in merged.items() if sizes[cls] >= minimum}
+    return kept, {cls: n for cls, n in sizes.items() if n >= minimum}
 
 
 def _debounce_key(conversation_id: int) -> str:
