@@ -170,6 +170,7 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     description = "Add your statements and vote on others'."
     languages = factory.LazyFunction(lambda: ["en"])
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    moderation = "post"  # the model's default is "pre"; most tests want votes on new statements
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

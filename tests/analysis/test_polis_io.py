@@ -423,3 +423,35 @@ def test_opendata_groups_agree_with_polis(folder: str, minimum: float) -> None:
     assert len(common) > 0.9 * sum(g is not None for g in exp.groups.values())
     ari = adjusted_rand_score([exp.groups[p] for p in common], [ours[p] for p in common])
     assert ari >= minimum
+
+
+def test_read_file_cut_inside_a_quoted_field_names_row_and_column(tmp_path: Path) -> None:
+    cut = COMMENTS + '4,x,3,1,0,0,1,"a statement cut sh'
+    with pytest.raises(
+        PolisExportError, match=r"comments\.csv: row 5, column comment-body: the file ends inside"
+    ):
+        read_polis_export(_write(tmp_path, comments_csv=cut, votes_csv=VOTES))
+
+
+def test_read_nul_byte_names_row_and_column(tmp_path: Path) -> None:
+    with pytest.raises(PolisExportError, match=r"votes\.csv: row 3, column vote: contains a NUL"):
+        read_polis_export(
+            _write(
+                tmp_path,
+                comments_csv=COMMENTS,
+                votes_csv=VOTES.replace("30,x,0,0,-1", "30,x,0,0,-\0"),
+            )
+        )
+
+
+def test_read_strict_refuses_what_an_import_cannot_store(tmp_path: Path) -> None:
+    big = COMMENTS.replace("3,x,2,1", "3,x,99999999999999999999,1")
+    folder = _write(tmp_path / "big", comments_csv=big, votes_csv=VOTES)
+    # Analysis takes any id; an import needs Polis ids.
+    assert 99999999999999999999 in {c.id for c in read_polis_export(folder).comments}
+    with pytest.raises(PolisExportError, match=r"row 4, column comment-id: .* not a Polis id"):
+        read_polis_export(folder, strict=True)
+    votes_only = _write(tmp_path / "votes-only", votes_csv=VOTES)
+    assert read_polis_export(votes_only).n_votes == 3  # (0, 0), (0, 1), (1, 2)
+    with pytest.raises(PolisExportError, match=r"comments\.csv: missing"):
+        read_polis_export(votes_only, strict=True)

@@ -213,8 +213,8 @@ def test_statements_submit_and_duplicate(api, conversation, token):
 def test_statements_over_the_limit_is_429(api, settings, conversation, token):
     settings.RATELIMIT_STATEMENTS_PER_HOUR = 1
     url = "conversations/healthy-cities/statements"
-    assert api.post(url, {"text": "One."}, token=token).status_code == 201
-    assert api.post(url, {"text": "Two."}, token=token).status_code == 429
+    assert api.post(url, {"text": "The first statement."}, token=token).status_code == 201
+    assert api.post(url, {"text": "The second statement."}, token=token).status_code == 429
 
 
 def test_results_before_and_after_a_map(api, conversation, django_capture_on_commit_callbacks):
@@ -278,3 +278,15 @@ def test_results_constituency_of_one_is_withheld(api, conversation, settings):
     assert set(body["attributes"]["constituency"]) == {"resident"}
     assert body["attribute_sizes"]["constituency"] == {"resident": 5}
     assert body["min_group_size"] == 5
+
+
+def test_statements_submit_near_duplicate_is_a_warning_field(api, conversation, token):
+    url = "conversations/healthy-cities/statements"
+    first = api.post(url, {"text": "More shade trees in the streets."}, token=token).json()
+    assert first["near_duplicate"] is None
+    response = api.post(url, {"text": "More shade trees in our streets!"}, token=token)
+    assert response.status_code == 201
+    assert response.json()["near_duplicate"] == {
+        "id": first["id"],
+        "text": "More shade trees in the streets.",
+    }

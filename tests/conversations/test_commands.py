@@ -187,6 +187,7 @@ def test_import_missing_folder_is_a_command_error(tmp_path):
 
 def test_import_into_a_conversation_with_data_imports_nothing(tmp_path):
     StatementFactory(conversation=ConversationFactory(slug="taken"))
+    _write(tmp_path, "comments.csv", [["comment-id", "moderated"], ["0", "1"]])
     _write(
         tmp_path,
         "votes.csv",
@@ -200,3 +201,79 @@ def test_import_into_a_conversation_with_data_imports_nothing(tmp_path):
 def test_export_unknown_conversation_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="no conversation 'nope'"):
         call_command("export-polis", "nope", str(tmp_path))
+
+
+COMMENTS_CSV = (
+    "timestamp,comment-id,author-id,moderated,comment-body\n"
+    '1,0,0,1,"More shade in streets."\n'
+    '2,1,0,1,"Free clinics, in every district."\n'
+)
+VOTES_CSV = "timestamp,comment-id,voter-id,vote\n1,0,0,1\n2,1,0,-1\n3,1,1,1\n"
+
+
+@pytest.mark.parametrize(
+    ("comments", "votes", "message"),
+    [
+        # Cut inside a quoted field: the cut text must not become a statement.
+        (
+            COMMENTS_CSV + '3,2,1,1,"Close the ring road and',
+            VOTES_CSV,
+            r"comments\.csv: row 4, column comment-body: the file ends inside a quoted field",
+        ),
+        # Cut between rows: votes name comments the file no longer lists.
+        (
+            COMMENTS_CSV.split("\n", 2)[0] + "\n" + COMMENTS_CSV.split("\n", 2)[1] + "\n",
+            VOTES_CSV,
+            r"votes\.csv: row 3, column comment-id: comment 1 is not in comments\.csv",
+        ),
+        (None, VOTES_CSV, r"comments\.csv: missing"),
+        (
+            COMMENTS_CSV.replace("2,1,0,1", "2,99999999999999999999,0,1"),
+            VOTES_CSV,
+            r"comments\.csv: row 3, column comment-id: '99999999999999999999' is not a Polis id",
+        ),
+        (
+            COMMENTS_CSV,
+            VOTES_CSV + "4,1,99999999999999999999,1\n",
+            r"votes\.csv: row 5, column voter-id: '99999999999999999999' is not a Polis id",
+        ),
+        (
+            COMMENTS_CSV.replace("More shade", "More\0shade"),
+            VOTES_CSV,
+            r"comments\.csv: row 2, column comment-body: contains a NUL byte",
+        ),
+        (
+            COMMENTS_CSV,
+            VOTES_CSV.replace("3,1,1,1", "3,1,1\0,1"),
+            r"votes\.csv: row 4, column voter-id: contains a NUL byte",
+        ),
+    ],
+    ids=[
+        "cut-in-quotes",
+        "cut-between-rows",
+        "no-comments",
+        "big-comment-id",
+        "big-voter-id",
+        "nul-in-text",
+        "nul-in-id",
+    ],
+)
+def test_import_bad_export_is_a_command_error_and_imports_nothing(
+    tmp_path, comments, votes, message
+):
+    if comments is not None:
+        (tmp_path / "comments.csv").write_text(comments, encoding="utf-8")
+    (tmp_path / "votes.csv").write_text(votes, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        _import(tmp_path, "broken")
+    assert not Conversation.objects.exists()
+    assert not Statement.objects.exists() and not Vote.objects.exists()
+
+
+def test_import_strips_bidi_controls_from_statement_text(tmp_path):
+    (tmp_path / "comments.csv").write_text(
+        COMMENTS_CSV.replace("More shade", "\u202eMore\u200b shade"), encoding="utf-8"
+    )
+    (tmp_path / "votes.csv").write_text(VOTES_CSV, encoding="utf-8")
+    _import(tmp_path, "clean")
+    assert Statement.objects.get(external_id=0).text == "More shade in streets."

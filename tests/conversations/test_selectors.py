@@ -158,12 +158,16 @@ def test_moderation_queue_filters_and_counts_votes(django_assert_num_queries):
 def test_moderation_log_selects_actor_and_statement(django_assert_num_queries):
     conversation = ConversationFactory()
     for i in range(3):
-        services.statement_seed(conversation=conversation, text=f"Seed {i}", actor=None)
+        services.statement_seed(conversation=conversation, text=f"Seed statement {i}", actor=None)
     with django_assert_num_queries(1):
         entries = [
             (e.actor, e.statement.text) for e in selectors.moderation_log(conversation=conversation)
         ]
-    assert [text for _, text in entries] == ["Seed 2", "Seed 1", "Seed 0"]
+    assert [text for _, text in entries] == [
+        "Seed statement 2",
+        "Seed statement 1",
+        "Seed statement 0",
+    ]
 
 
 def test_conversation_stats_counts_everything():

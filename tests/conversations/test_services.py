@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from listening.conversations import services
 from listening.conversations.models import (
+    Conversation,
     InvitationCode,
     ModerationLog,
     OpinionSnapshot,
@@ -342,7 +343,7 @@ def test_statement_submit_pre_moderation_is_pending():
     [
         ("   ", "cannot be empty"),
         ("x" * 401, "at most 400 characters long; this one has 401"),
-        ("?!", "needs words"),
+        ("?! ... ?! ... ?!", "needs words"),
     ],
 )
 def test_statement_submit_bad_text_is_rejected(participant, text, message):
@@ -351,10 +352,74 @@ def test_statement_submit_bad_text_is_rejected(participant, text, message):
     assert not Statement.objects.exists()
 
 
-def test_statement_submit_length_limit_from_settings(settings, participant):
-    settings.STATEMENT_MAX_LENGTH = 10
-    with pytest.raises(StatementRejected, match="at most 10"):
-        services.statement_submit(participant=participant, text="Eleven char")
+def test_statement_submit_length_limits_per_conversation(settings):
+    settings.STATEMENT_MAX_LENGTH = 12  # the default of a new conversation's longest statement
+    conversation = ConversationFactory()
+    participant = ParticipantFactory(conversation=conversation)
+    with pytest.raises(StatementRejected, match="at most 12"):
+        services.statement_submit(participant=participant, text="Thirteen char")
+    with pytest.raises(StatementRejected, match="at least 10 characters; this one has 2"):
+        services.statement_submit(participant=participant, text=" ok ")
+    conversation.statement_min_length = 2
+    conversation.save()
+    participant.conversation.refresh_from_db()
+    assert services.statement_submit(participant=participant, text="ok").text == "ok"
+
+
+def test_conversation_new_is_pre_moderated():
+    conversation = Conversation.objects.create(slug="new", topic="What next?")
+    assert conversation.moderation == "pre"
+    assert conversation.statement_min_length == 10
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "Ban\u200b cars from the centre",  # zero width space
+        "Ban c\u00adars from the centre",  # soft hyphen
+        "\u202aBan cars from the centre",  # left-to-right embedding
+        "\u202eBan cars from the centre\u202c",  # right-to-left override
+        "\u2067Ban cars from the centre\u2069",  # isolates
+        "\uff22\uff41\uff4e cars from the centre",  # fullwidth letters
+        "Ban cars from the\ufeff centre",  # byte order mark
+    ],
+)
+def test_statement_submit_duplicate_with_invisible_or_folded_characters(participant, variant):
+    services.statement_submit(participant=participant, text="Ban cars from the centre")
+    with pytest.raises(StatementRejected, match="already in the conversation"):
+        services.statement_submit(participant=participant, text=variant)
+
+
+def test_statement_submit_stores_no_bidi_or_invisible_characters(participant):
+    statement = services.statement_submit(
+        participant=participant, text="\u202eSnoitces\u200b lla ni sesub eerF\x00"
+    )
+    assert statement.text == "Snoitces lla ni sesub eerF"
+    # A joiner stays: emoji and scripts need it.
+    family = services.statement_submit(
+        participant=participant, text="Parks for every \U0001f468\u200d\U0001f467 family"
+    )
+    assert "\u200d" in family.text
+
+
+def test_statement_submit_near_duplicate_warns_without_blocking(participant):
+    first = services.statement_submit(participant=participant, text="More shade trees in streets.")
+    similar = services.statement_submit(
+        participant=participant, text="More shade trees in our streets!"
+    )
+    assert similar.pk and similar.near_duplicate == first
+    unlike = services.statement_submit(participant=participant, text="Free buses on Sundays.")
+    assert unlike.near_duplicate is None
+
+
+def test_statement_submit_near_duplicate_never_shows_a_pending_statement():
+    conversation = ConversationFactory(moderation="pre")
+    participant = ParticipantFactory(conversation=conversation)
+    services.statement_submit(participant=participant, text="More shade trees in streets.")
+    similar = services.statement_submit(
+        participant=participant, text="More shade trees in our streets!"
+    )
+    assert similar.near_duplicate is None
 
 
 def test_statement_submit_duplicate_after_normalising_is_rejected(participant):

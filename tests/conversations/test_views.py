@@ -398,3 +398,26 @@ def test_results_constituency_of_one_is_never_shown(conversation, settings):
     assert '<th scope="col">Resident</th>' in page
     assert "International organisation" not in page
     assert "at least 5 participants" in page
+
+
+def test_moderation_queue_never_shows_a_bidi_override(client, conversation, moderator):
+    Client().post(
+        "/conversations/healthy-cities/statements/",
+        {"text": "\u202eSnoitces lla ni sesub eerF\u202c"},
+    )
+    page = client.get("/conversations/healthy-cities/moderate/").content.decode()
+    assert "Snoitces lla ni sesub eerF" in page
+    assert not any(ch in page for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_statement_add_near_duplicate_warns_and_adds(client, conversation):
+    response = client.post(
+        "/conversations/healthy-cities/statements/",
+        {"text": "Free clinics in every single district."},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "your statement is now open for votes" in page
+    assert "A statement very like yours is already here" in page
+    assert "Free clinics in every district." in page
+    assert Statement.objects.filter(text="Free clinics in every single district.").exists()

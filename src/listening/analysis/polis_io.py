@@ -46,14 +46,24 @@ _PV_FIXED = ("participant", "xid", "group-id", "n-comments", "n-votes", "n-agree
 
 
 class PolisExportError(ValueError):
-    """Bad input in a Polis export; ``str(error)`` is one line naming the file and row."""
+    """Bad input in a Polis export; ``str(error)`` is one line naming the file, the row (the
+    line the record starts on) and, when known, the column."""
 
-    def __init__(self, file: Path | str, row: int | None, problem: str) -> None:
+    def __init__(
+        self, file: Path | str, row: int | None, problem: str, column: str | None = None
+    ) -> None:
         self.file = str(file)
         self.row = row
+        self.column = column
         self.problem = problem
         where = f"{self.file}: row {row}" if row is not None else self.file
+        if column is not None:
+            where += f", column {column}"
         super().__init__(f"{where}: {problem}")
+
+
+# Polis numbers comments and participants with PostgreSQL integers.
+MAX_ID = 2**31 - 1
 
 
 class Comment(NamedTuple):
@@ -216,6 +226,18 @@ def _parse_id(text: str) -> Id:
     return t
 
 
+def _polis_id(value: Id, file: Path, row: int, column: str) -> Id:
+    """``value`` if it is a Polis id (a whole number from 0 to MAX_ID), else bad input."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise PolisExportError(
+            file,
+            row,
+            f"{str(value)[:40]!r} is not a Polis id (a whole number from 0 to {MAX_ID})",
+            column,
+        )
+    return value
+
+
 def _parse_int(text: str, file: Path, row: int, column: str) -> int:
     t = text.strip()
     try:
@@ -239,17 +261,91 @@ def _parse_vote(text: str, file: Path, row: int, column: str = "vote") -> int:
 
 def _rows(file: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for each record after the header; the header comes first as 1."""
+    _refuse_nul(file)
+    start = 1
     try:
         with file.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            start = 1
+            reader = csv.reader(fh, strict=True)
             for cells in reader:
                 yield start, cells
                 start = reader.line_num + 1
     except UnicodeDecodeError as exc:
         raise PolisExportError(file, None, f"not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:
-        raise PolisExportError(file, None, f"not valid CSV ({exc})") from None
+        raise _csv_error(file, start, exc) from None
+
+
+def _refuse_nul(file: Path) -> None:
+    """A NUL byte is never text: PolisExportError naming the row and column of the first."""
+    offset, done = -1, 0
+    with file.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            found = chunk.find(b"\0")
+            if found >= 0:
+                offset = done + found
+                break
+            done += len(chunk)
+    if offset < 0:
+        return
+    with file.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh)
+        header: list[str] = []
+        start = 1
+        for cells in reader:
+            if not header:
+                header = [h.strip() for h in cells]
+            for i, cell in enumerate(cells):
+                if "\0" in cell:
+                    name = header[i] if start > 1 and i < len(header) else str(i + 1)
+                    raise PolisExportError(file, start, "contains a NUL byte", column=name)
+            start = reader.line_num + 1
+    raise PolisExportError(file, None, f"contains a NUL byte at byte {offset}")
+
+
+def _csv_error(file: Path, start: int, exc: csv.Error) -> PolisExportError:
+    """Where a record that is not valid CSV goes wrong: the field (1-based) of a quote that
+    is never closed (a file cut short) or that is followed by text."""
+    with file.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        first = fh.readline()
+        for _ in range(start - 2):
+            fh.readline()
+        text = fh.read() if start > 1 else first + fh.read()
+    try:
+        header = [h.strip() for h in next(csv.reader([first]))] if start > 1 else []
+    except (csv.Error, StopIteration):
+        header = []
+
+    def column(n: int) -> str:
+        return header[n - 1] if n <= len(header) else str(n)
+
+    field, in_quote, opened, i = 1, False, 1, 0
+    while i < len(text):
+        ch = text[i]
+        if in_quote:
+            if ch == '"':
+                if text[i + 1 : i + 2] == '"':
+                    i += 1
+                else:
+                    in_quote = False
+                    if text[i + 1 : i + 2] not in (",", "\r", "\n", ""):
+                        return PolisExportError(
+                            file, start, f"text after a closing quote ({exc})", column(field)
+                        )
+        elif ch == '"' and (i == 0 or text[i - 1] in ",\n\r"):
+            in_quote, opened = True, field
+        elif ch == ",":
+            field += 1
+        elif ch in "\r\n":
+            break
+        i += 1
+    if in_quote:
+        return PolisExportError(
+            file,
+            start,
+            "the file ends inside a quoted field: it was cut short",
+            column(opened),
+        )
+    return PolisExportError(file, start, f"not valid CSV ({exc})")
 
 
 def _header(file: Path, first: list[str] | None, required: Iterable[str]) -> list[str]:
@@ -290,13 +386,15 @@ def _table(file: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str,
         yield line, dict(zip(header, cells, strict=True))
 
 
-def _read_comments(file: Path) -> list[Comment]:
+def _read_comments(file: Path, *, strict: bool = False) -> list[Comment]:
     out: list[Comment] = []
     seen: set[Id] = set()
     for line, row in _table(file, ("comment-id", "moderated")):
         cid = _parse_id(row["comment-id"])
         if cid == "":
             raise PolisExportError(file, line, "comment-id is empty")
+        if strict:
+            _polis_id(cid, file, line, "comment-id")
         if cid in seen:
             raise PolisExportError(file, line, f"comment-id {cid!r} repeats")
         seen.add(cid)
@@ -306,6 +404,8 @@ def _read_comments(file: Path) -> list[Comment]:
         ts = row.get("timestamp", "").strip()
         author = row.get("author-id", "").strip()
         meta = row.get("is-meta", "").strip().lower() in ("1", "true", "t")
+        if strict and author:
+            _polis_id(_parse_id(author), file, line, "author-id")
         out.append(
             Comment(
                 id=cid,
@@ -329,9 +429,9 @@ def _array(buffer: array[int], dtype: type[np.signedinteger[Any]]) -> npt.NDArra
     return np.frombuffer(buffer, dtype=dtype) if len(buffer) else np.zeros(0, dtype=dtype)
 
 
-def _read_votes(file: Path) -> VoteColumns:
+def _read_votes(file: Path, *, strict: bool = False) -> VoteColumns:
     """votes.csv with the ``csv`` module into ``array`` columns, every row checked; errors
-    name the CSV line."""
+    name the CSV line (and the column when known)."""
     codes: tuple[dict[str, int], dict[str, int]] = ({}, {})
     ids: tuple[list[Id], list[Id]] = ([], [])
 
@@ -339,15 +439,19 @@ def _read_votes(file: Path) -> VoteColumns:
         parsed = _parse_id(text)
         if parsed == "":
             raise PolisExportError(file, line, "voter-id or comment-id is empty")
+        if strict:
+            _polis_id(parsed, file, line, ("voter-id", "comment-id")[side])
         code = codes[side][text] = len(ids[side])
         ids[side].append(parsed)
         return code
 
     # Codes are int32: a file with 2**31 distinct ids would not fit in memory anyway.
     pcol, scol, vcol, tcol = array("i"), array("i"), array("b"), array("q")
+    _refuse_nul(file)
+    start = 1
     try:
         with file.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
+            reader = csv.reader(fh, strict=True)
             header = _header(file, next(reader, None), _VOTE_COLUMNS)
             # The last column of a name stands, as in dict(zip(header, cells)).
             where = {name: i for i, name in enumerate(header)}
@@ -394,7 +498,7 @@ def _read_votes(file: Path) -> VoteColumns:
     except UnicodeDecodeError as exc:
         raise PolisExportError(file, None, f"not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:
-        raise PolisExportError(file, None, f"not valid CSV ({exc})") from None
+        raise _csv_error(file, start, exc) from None
     # Different texts may name the same id ("7", "07", " 7"): codes map to ranks of the ids.
     pids, prank = _ranks(ids[0])
     sids, srank = _ranks(ids[1])
@@ -530,7 +634,7 @@ def _votes_from_columns(cols: VoteColumns) -> list[Vote]:
 
 
 def _read_participants_votes(
-    file: Path, *, with_votes: bool = True
+    file: Path, *, with_votes: bool = True, strict: bool = False
 ) -> tuple[list[Vote], dict[Id, int | None], list[Id]]:
     """Participants, their Polis group and (``with_votes``) their final votes.
 
@@ -543,6 +647,9 @@ def _read_participants_votes(
         if h in _PV_FIXED:
             first_comment = i + 1
     comment_ids = [_parse_id(h) for h in header[first_comment:]]
+    if strict:
+        for h, cid in zip(header[first_comment:], comment_ids, strict=True):
+            _polis_id(cid, file, 1, h)
     p_col = header.index("participant")
     g_col = header.index("group-id")
     votes: list[Vote] = []
@@ -552,6 +659,8 @@ def _read_participants_votes(
         pid = _parse_id(cells[p_col])
         if pid == "":
             raise PolisExportError(file, line, "participant is empty")
+        if strict:
+            _polis_id(pid, file, line, "participant")
         g = cells[g_col].strip()
         groups[pid] = _parse_int(g, file, line, "group-id") if g else None
         participants.append(pid)
@@ -575,8 +684,16 @@ def _read_summary(file: Path) -> dict[str, str]:
     return out
 
 
-def read_polis_export(path: str | Path) -> PolisExport:
-    """Read a Polis export folder; raises PolisExportError naming file and row on bad input."""
+def read_polis_export(path: str | Path, *, strict: bool = False) -> PolisExport:
+    """Read a Polis export folder; raises PolisExportError naming file, row and column on bad
+    input. Every file is read and checked before this returns.
+
+    Always refused: a file that is not UTF-8 CSV, one that ends inside a quoted field (cut
+    short), a NUL byte. ``strict`` (what an import into the database needs) also refuses a
+    folder without ``comments.csv`` (some real exports have no votes file, none lacks it), an
+    id that is not a Polis id (a whole number from 0 to ``MAX_ID``) and a vote on a comment
+    ``comments.csv`` does not list (it was cut short).
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise PolisExportError(folder, None, "not a folder")
@@ -586,18 +703,20 @@ def read_polis_export(path: str | Path) -> PolisExport:
         raise PolisExportError(
             folder, None, "no comments.csv, votes.csv or participants-votes.csv: empty export"
         )
-    comments = _read_comments(files[COMMENTS]) if COMMENTS in present else []
+    if strict and COMMENTS not in present:
+        raise PolisExportError(files[COMMENTS], None, "missing: the export has no statements")
+    comments = _read_comments(files[COMMENTS], strict=strict) if COMMENTS in present else []
     groups: dict[Id, int | None] = {}
     participants: list[Id] = []
     pv_votes: list[Vote] = []
     if PARTICIPANTS_VOTES in present:
         pv_votes, groups, participants = _read_participants_votes(
-            files[PARTICIPANTS_VOTES], with_votes=VOTES not in present
+            files[PARTICIPANTS_VOTES], with_votes=VOTES not in present, strict=strict
         )
     votes: list[Vote] | None = None
     columns: VoteColumns | None = None
     if VOTES in present:
-        columns = _read_votes(files[VOTES])
+        columns = _read_votes(files[VOTES], strict=strict)
         source = VOTES
         if participants:
             known = set(participants)
@@ -609,6 +728,21 @@ def read_polis_export(path: str | Path) -> PolisExport:
         votes = []
         source = ""
     summary = _read_summary(files[SUMMARY]) if SUMMARY in present else {}
+    if strict:
+        listed = {c.id for c in comments}
+        if columns is not None:
+            unknown = set(columns.statement_ids) - listed
+            if unknown:
+                raise _unlisted_vote(files[VOTES], unknown)
+        elif votes:
+            for cid in dict.fromkeys(v.statement for v in votes):
+                if cid not in listed:
+                    raise PolisExportError(
+                        files[PARTICIPANTS_VOTES],
+                        1,
+                        "votes on a comment comments.csv lacks",
+                        str(cid),
+                    )
     participants = sorted(dict.fromkeys(participants), key=id_sort_key)
     return PolisExport(
         path=folder,
@@ -620,6 +754,19 @@ def read_polis_export(path: str | Path) -> PolisExport:
         participants=participants,
         vote_columns=columns,
     )
+
+
+def _unlisted_vote(file: Path, unknown: set[Id]) -> PolisExportError:
+    """The first row of votes.csv whose comment-id comments.csv does not list."""
+    header, records = _records(file, _VOTE_COLUMNS)
+    at = header.index("comment-id")
+    for line, cells in records:
+        cid = _parse_id(cells[at])
+        if cid in unknown:
+            return PolisExportError(
+                file, line, f"comment {cid} is not in comments.csv (cut short?)", "comment-id"
+            )
+    return PolisExportError(file, None, "votes on comments that comments.csv lacks")
 
 
 # -- writing ------------------------------------------------------------------------------

@@ -48,12 +48,19 @@ class JoinOut(Schema):
     participant: int
 
 
+class NearDuplicate(Schema):
+    id: int
+    text: str
+
+
 class StatementOut(Schema):
     id: int
     text: str
     status: str
     is_seed: bool
     created_at: dt.datetime
+    # A public statement the new one closely resembles (a warning; the statement was added).
+    near_duplicate: NearDuplicate | None = None
 
 
 class VoteIn(Schema):
@@ -100,6 +107,11 @@ def _statement(statement: Any) -> dict[str, Any]:
         "status": statement.status,
         "is_seed": statement.is_seed,
         "created_at": statement.created_at,
+        "near_duplicate": (
+            {"id": statement.near_duplicate.pk, "text": statement.near_duplicate.text}
+            if statement.near_duplicate is not None
+            else None
+        ),
     }
 
 

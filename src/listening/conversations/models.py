@@ -8,22 +8,53 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _SPACE = re.compile(r"\s+")
+# Joiners shape scripts (Persian, Indic) and emoji sequences: kept in the text, not in the key.
+_JOINERS = frozenset("\u200c\u200d")
+_WHITESPACE_CONTROLS = frozenset("\t\n\r")
+# Format (invisible, bidi), control and lone surrogate code points: never part of a statement.
+_INVISIBLE = frozenset(("Cf", "Cc", "Cs"))
+
+
+def statement_clean(text: str) -> str:
+    """The text as stored and shown: NFC, without invisible format characters (U+200B zero
+    width space, U+00AD soft hyphen, U+FEFF, ...), bidi controls (U+202A–U+202E,
+    U+2066–U+2069, U+200E/F, U+061C), control characters (NUL, ...; tabs and line breaks
+    stay) or lone surrogates, stripped. Joiners (U+200C, U+200D) stay: scripts and emoji
+    need them."""
+    kept = "".join(
+        ch
+        for ch in unicodedata.normalize("NFC", text)
+        if unicodedata.category(ch) not in _INVISIBLE
+        or ch in _JOINERS
+        or ch in _WHITESPACE_CONTROLS
+    )
+    return kept.strip()
 
 
 def statement_normalise(text: str) -> str:
-    """The form used to find duplicates: casefolded, without punctuation, single spaces."""
-    kept = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in text.casefold())
+    """The form used to find duplicates: NFKC (fullwidth letters, ligatures, superscripts
+    folded) and casefolded, without any invisible or bidi control character, punctuation or
+    symbol, single spaces."""
+    visible = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold())
+    kept = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in folded)
     return _SPACE.sub(" ", kept).strip()
 
 
 def statement_key(text: str) -> str:
     """The indexed key of a statement's normalised text (SHA-256, hex)."""
     return hashlib.sha256(statement_normalise(text).encode()).hexdigest()
+
+
+def statement_max_length_default() -> int:
+    """The ``STATEMENT_MAX_LENGTH`` setting (400): the default longest statement."""
+    return int(getattr(settings, "STATEMENT_MAX_LENGTH", 400))
 
 
 class ModerationMode(models.TextChoices):
@@ -76,8 +107,21 @@ class Conversation(models.Model):
     opens_at = models.DateTimeField(_("opens"), default=timezone.now)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     is_closed = models.BooleanField(_("closed by an organiser"), default=False)
+    # New conversations are pre-moderated; rows made before keep theirs.
     moderation = models.CharField(
-        _("moderation"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.POST
+        _("moderation"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.PRE
+    )
+    statement_min_length = models.PositiveSmallIntegerField(
+        _("shortest statement"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Statements shorter than this many characters are refused."),
+    )
+    statement_max_length = models.PositiveSmallIntegerField(
+        _("longest statement"),
+        default=statement_max_length_default,
+        validators=[MinValueValidator(1)],
+        help_text=_("Statements longer than this many characters are refused."),
     )
     allow_statements = models.BooleanField(_("participants may add statements"), default=True)
     invitation_required = models.BooleanField(_("an invitation code is required"), default=False)
@@ -89,11 +133,18 @@ class Conversation(models.Model):
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(
+                condition=models.Q(statement_max_length__gte=models.F("statement_min_length")),
+                name="conversation_statement_lengths_ordered",
+                violation_error_message=_(
+                    "The longest statement cannot be shorter than the shortest."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(closes_at__isnull=True)
                 | models.Q(closes_at__gt=models.F("opens_at")),
                 name="conversation_closes_after_opening",
                 violation_error_message=_("A conversation must close after it opens."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -207,7 +258,12 @@ class Statement(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    # Set by statement_submit (not stored): a public statement this one closely resembles.
+    near_duplicate: Statement | None = None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # Invisible and bidi control characters never reach a page, whoever writes the text.
+        self.text = statement_clean(self.text) or self.text
         self.text_key = statement_key(self.text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "text" in update_fields:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import random
 from collections.abc import Iterable
 from typing import Any
@@ -166,6 +167,27 @@ def statement_texts(*, conversation: Conversation) -> dict[str, str]:
             conversation=conversation, status__in=public_statuses(conversation)
         ).values_list("id", "text")
     }
+
+
+# How alike (difflib's ratio, 0–1) a new statement and a public one must be to warn.
+NEAR_DUPLICATE_RATIO = 0.8
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def statement_near_duplicate(*, conversation: Conversation, text: str) -> Statement | None:
+    """The public statement of the conversation most like ``text`` (difflib's
+    ``get_close_matches``: ratio at least ``NEAR_DUPLICATE_RATIO`` on the casefolded texts),
+    or None. Only public statements, so a warning never shows a text awaiting moderation."""
+    texts: dict[str, int] = {}
+    for pk, other in Statement.objects.filter(
+        conversation=conversation, status__in=public_statuses(conversation)
+    ).values_list("id", "text"):
+        texts.setdefault(_comparable(other), pk)
+    found = difflib.get_close_matches(_comparable(text), texts, n=1, cutoff=NEAR_DUPLICATE_RATIO)
+    return Statement.objects.get(pk=texts[found[0]]) if found else None
 
 
 ATTRIBUTE_OTHER = "other"  # the class smaller classes are merged into (see opinion_refresh)

@@ -221,6 +221,12 @@ def statement_add(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request, _("Thank you: your statement will appear once a moderator approves it.")
         )
+    if statement.near_duplicate is not None:
+        messages.warning(
+            request,
+            _("A statement very like yours is already here: “%(text)s”. You can vote on it too.")
+            % {"text": statement.near_duplicate.text},
+        )
     if token:
         _remember(response, conversation, token)
     return response

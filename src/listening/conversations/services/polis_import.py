@@ -19,6 +19,7 @@ from listening.conversations.models import (
     Statement,
     StatementStatus,
     Vote,
+    statement_clean,
     statement_key,
 )
 from listening.conversations.selectors import (
@@ -113,7 +114,7 @@ def conversation_import_polis(
     for c in export.comments:
         if isinstance(c.id, bool) or not isinstance(c.id, int) or c.id < 0:
             raise ConversationError(f"comments.csv: comment-id {c.id!r} is not a whole number.")
-        text = c.text.strip() or f"(statement {c.id} has no text in the export)"
+        text = statement_clean(c.text) or f"(statement {c.id} has no text in the export)"
         statements.append(
             Statement(
                 conversation=conversation,

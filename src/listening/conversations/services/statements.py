@@ -13,9 +13,11 @@ from listening.conversations.models import (
     Participant,
     Statement,
     StatementStatus,
+    statement_clean,
     statement_key,
     statement_normalise,
 )
+from listening.conversations.selectors import statement_near_duplicate
 from listening.conversations.services.errors import ConversationClosed, StatementRejected
 from listening.conversations.services.limits import _limit
 from listening.conversations.services.moderation import _log
@@ -23,10 +25,17 @@ from listening.conversations.services.participants import User
 
 
 def _statement_text(conversation: Conversation, text: str) -> str:
-    text = (text or "").strip()
+    """The cleaned text (``statement_clean``), or StatementRejected saying what is wrong."""
+    text = statement_clean(text or "")
     if not text:
         raise StatementRejected(_("A statement cannot be empty."))
-    limit = getattr(settings, "STATEMENT_MAX_LENGTH", 400)
+    shortest = conversation.statement_min_length
+    if len(text) < shortest:
+        raise StatementRejected(
+            _("A statement needs at least %(limit)d characters; this one has %(length)d.")
+            % {"limit": shortest, "length": len(text)}
+        )
+    limit = conversation.statement_max_length
     if len(text) > limit:
         raise StatementRejected(
             _("A statement can be at most %(limit)d characters long; this one has %(length)d.")
@@ -44,7 +53,11 @@ def _statement_text(conversation: Conversation, text: str) -> str:
 
 @transaction.atomic
 def statement_submit(*, participant: Participant, text: str, ip: str = "") -> Statement:
-    """A participant adds a statement: visible at once, or after approval in pre-moderation."""
+    """A participant adds a statement: visible at once, or after approval in pre-moderation.
+
+    ``near_duplicate`` on the returned statement is a public statement it closely resembles
+    (a warning for the submitter, which does not block), or None.
+    """
     conversation = participant.conversation
     if not conversation.is_open():
         raise ConversationClosed()
@@ -70,9 +83,12 @@ def statement_submit(*, participant: Participant, text: str, ip: str = "") -> St
         if conversation.moderation == ModerationMode.PRE
         else StatementStatus.APPROVED
     )
-    return Statement.objects.create(
+    near = statement_near_duplicate(conversation=conversation, text=clean)
+    statement = Statement.objects.create(
         conversation=conversation, author=participant, text=clean, status=status
     )
+    statement.near_duplicate = near
+    return statement
 
 
 @transaction.atomic

@@ -42,7 +42,9 @@ class Command(BaseCommand):
                     f"No listening session {options['session']!r}. Nothing was imported."
                 )
         try:
-            export = read_polis_export(options["dir"])
+            # strict: every file read and checked (comments.csv required, Polis ids in range,
+            # no NUL, no file cut inside a quoted field) before anything is written.
+            export = read_polis_export(options["dir"], strict=True)
         except PolisExportError as exc:
             raise CommandError(f"{exc} — nothing was imported.") from None
         try:
