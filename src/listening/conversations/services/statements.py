@@ -25,7 +25,8 @@ from listening.conversations.services.participants import User
 
 
 def _statement_text(conversation: Conversation, text: str) -> str:
-    """The cleaned text (``statement_clean``), or StatementRejected saying what is wrong."""
+    """The cleaned text (``statement_clean``) within the conversation's lengths, or
+    StatementRejected saying what is wrong. No query."""
     text = statement_clean(text or "")
     if not text:
         raise StatementRejected(_("A statement cannot be empty."))
@@ -43,12 +44,16 @@ def _statement_text(conversation: Conversation, text: str) -> str:
         )
     if not statement_normalise(text):
         raise StatementRejected(_("A statement needs words, not only punctuation."))
+    return text
+
+
+def _refuse_duplicate(conversation: Conversation, text: str) -> None:
+    """StatementRejected (409) if the conversation has the statement already (same key)."""
     if Statement.objects.filter(conversation=conversation, text_key=statement_key(text)).exists():
         raise StatementRejected(
             _("This statement is already in the conversation: vote on it instead."),
             status_code=409,
         )
-    return text
 
 
 @transaction.atomic
@@ -66,8 +71,6 @@ def statement_submit(*, participant: Participant, text: str, ip: str = "") -> St
             _("This conversation does not take new statements; you can still vote."),
             status_code=403,
         )
-    # Lock the conversation so two identical statements sent at once are not both stored.
-    Conversation.objects.select_for_update().filter(pk=conversation.pk).values("pk").first()
     clean = _statement_text(conversation, text)
     _limit(
         "statement",
@@ -78,12 +81,16 @@ def statement_submit(*, participant: Participant, text: str, ip: str = "") -> St
         window=3600,
         what=_("statements"),
     )
+    # Before the lock: it reads every public statement, and need not be exact.
+    near = statement_near_duplicate(conversation=conversation, text=clean)
+    # Lock the conversation so two identical statements sent at once are not both stored.
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).values("pk").first()
+    _refuse_duplicate(conversation, clean)
     status = (
         StatementStatus.PENDING
         if conversation.moderation == ModerationMode.PRE
         else StatementStatus.APPROVED
     )
-    near = statement_near_duplicate(conversation=conversation, text=clean)
     statement = Statement.objects.create(
         conversation=conversation, author=participant, text=clean, status=status
     )
@@ -95,6 +102,7 @@ def statement_submit(*, participant: Participant, text: str, ip: str = "") -> St
 def statement_seed(*, conversation: Conversation, text: str, actor: User | None) -> Statement:
     """An organiser's seed statement: approved at once, and logged."""
     clean = _statement_text(conversation, text)
+    _refuse_duplicate(conversation, clean)
     statement = Statement.objects.create(
         conversation=conversation, text=clean, status=StatementStatus.APPROVED, is_seed=True
     )
