@@ -268,7 +268,7 @@ def test_results_rejected_statement_is_gone_at_once_and_after_a_refresh(api, con
 def test_results_constituency_of_one_is_withheld(api, conversation, settings):
     settings.MIN_GROUP_SIZE = 5
     statements = list(conversation.statements.all())
-    for i, constituency in enumerate(["resident"] * 5 + ["international"]):
+    for i, constituency in enumerate(["resident"] * 5 + ["international"] + [""] * 5):
         voter = ParticipantFactory(conversation=conversation, constituency=constituency)
         for j, statement in enumerate(statements):
             value = (1 if i % 2 else -1) * (1 if j else -1)
@@ -278,6 +278,7 @@ def test_results_constituency_of_one_is_withheld(api, conversation, settings):
     assert set(body["attributes"]["constituency"]) == {"resident"}
     assert body["attribute_sizes"]["constituency"] == {"resident": 5}
     assert body["min_group_size"] == 5
+    assert body["attributes_withheld"] == {}  # merged into "other" (1), too small: left out
 
 
 def test_statements_submit_near_duplicate_is_a_warning_field(api, conversation, token):

@@ -210,9 +210,9 @@ def test_polis_export_data_writes_votes_and_groups():
     assert Vote.objects.get() == vote
 
 
-def test_opinion_public_withholds_small_classes_of_a_snapshot_stored_before(settings):
-    """A snapshot stored before classes were merged (no sizes): one voter's class is left out,
-    and statements rejected since are gone."""
+def test_opinion_public_filters_a_snapshot_stored_before(settings):
+    """A snapshot stored before: statements rejected since are gone, and without class sizes
+    no constituency is shown until the next refresh."""
     settings.MIN_GROUP_SIZE = 5
     kept = StatementFactory()
     rejected = StatementFactory(conversation=kept.conversation, status="rejected")
@@ -226,6 +226,7 @@ def test_opinion_public_withholds_small_classes_of_a_snapshot_stored_before(sett
     snapshot = OpinionSnapshot.objects.create(
         conversation=kept.conversation,
         result={
+            "participants": {str(i): {"x": 0, "y": 0, "group": 0} for i in range(6)},
             "statements": counts(6),
             "groups": {
                 "0": {
@@ -239,8 +240,22 @@ def test_opinion_public_withholds_small_classes_of_a_snapshot_stored_before(sett
         },
     )
     public = selectors.opinion_public(conversation=kept.conversation, snapshot=snapshot)
-    assert set(public["attributes"]["constituency"]) == {"resident"}
-    assert public["attributes_withheld"] == {"constituency": 1}
+    assert public["attributes"]["constituency"] == {}
+    assert public["attributes_withheld"] == {"constituency": 2}
     assert set(public["statements"]) == {str(kept.pk)}
     assert public["groups"]["0"]["representative"] == []
     assert public["consensus"]["agree"] == [{"statement": kept.pk}]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "total", "shown"),
+    [
+        ({"resident": 5, "other": 1}, 6, set()),  # totals minus residents = the other one
+        ({"resident": 5}, 11, {"resident"}),  # six others, none declared
+        ({"resident": 5}, 5, {"resident"}),  # everyone is a resident
+        ({"resident": 9, "academia": 5}, 16, {"resident"}),  # 2 left over: academia withheld
+        ({"resident": 9, "academia": 6}, 15, {"resident", "academia"}),
+    ],
+)
+def test_attribute_classes_shown_never_leaves_a_small_remainder(sizes, total, shown):
+    assert selectors.attribute_classes_shown(sizes, total, 5) == shown

@@ -522,7 +522,7 @@ def _polarised(conversation, people=12, statements=6):
     voters = ParticipantFactory.create_batch(people, conversation=conversation)
     for i, p in enumerate(voters):
         side = 1 if i % 2 else -1
-        if i % 3 != 2:  # 8 residents: at least MIN_GROUP_SIZE (5), so shown
+        if i < 6:  # 6 residents and 6 others: both at least MIN_GROUP_SIZE (5), so shown
             p.constituency = "resident"
             p.save()
         for j, s in enumerate(items):

@@ -392,12 +392,25 @@ def _map_with_constituencies(conversation, constituencies):
 def test_results_constituency_of_one_is_never_shown(conversation, settings):
     settings.OPINION_JOBS = "off"
     settings.MIN_GROUP_SIZE = 5
-    snapshot = _map_with_constituencies(conversation, ["resident"] * 5 + ["international"])
+    snapshot = _map_with_constituencies(
+        conversation, ["resident"] * 5 + ["international"] + [""] * 5
+    )
     assert snapshot is not None
     page = Client().get("/conversations/healthy-cities/results/").content.decode()
     assert '<th scope="col">Resident</th>' in page
     assert "International organisation" not in page
     assert "at least 5 participants" in page
+
+
+def test_results_constituency_of_one_is_not_given_away_by_the_totals(conversation, settings):
+    """Five residents and one international, nobody else: the totals minus the residents'
+    votes would be the international participant's, so no constituency is shown."""
+    settings.OPINION_JOBS = "off"
+    settings.MIN_GROUP_SIZE = 5
+    assert _map_with_constituencies(conversation, ["resident"] * 5 + ["international"])
+    page = Client().get("/conversations/healthy-cities/results/").content.decode()
+    assert '<th scope="col">Resident</th>' not in page
+    assert "International organisation" not in page
 
 
 def test_moderation_queue_never_shows_a_bidi_override(client, conversation, moderator):

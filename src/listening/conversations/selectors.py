@@ -193,6 +193,21 @@ def statement_near_duplicate(*, conversation: Conversation, text: str) -> Statem
 ATTRIBUTE_OTHER = "other"  # the class smaller classes are merged into (see opinion_refresh)
 
 
+def attribute_classes_shown(sizes: dict[str, int], total: int, minimum: int) -> set[str]:
+    """The classes of a declared attribute whose breakdown may be shown: each has at least
+    ``minimum`` participants, and so have all the others taken together (those in no shown
+    class, declared or not), unless there are none — otherwise the statement totals minus the
+    shown classes would give away a smaller group's votes. The smallest classes are withheld
+    first until that holds."""
+    shown = {cls for cls, n in sizes.items() if n >= minimum}
+    while shown:
+        rest = total - sum(sizes[cls] for cls in shown)
+        if rest == 0 or rest >= minimum:
+            break
+        shown.remove(min(shown, key=lambda cls: (sizes[cls], cls)))
+    return shown
+
+
 def _item_id(item: Any) -> str:
     return str(item["statement"] if isinstance(item, dict) else item)
 
@@ -203,10 +218,10 @@ def opinion_public(*, conversation: Conversation, snapshot: OpinionSnapshot) -> 
     Statements are filtered by their status *now*: one rejected (or, in pre-moderation, not
     yet approved) after the map was computed is gone from statements, groups' votes and
     representative statements, consensus and attributes at once. Classes of a declared
-    attribute (constituency) with fewer than ``MIN_GROUP_SIZE`` participants are withheld
-    (``attributes_withheld`` counts them, without naming them); the refresh has already merged small
-    classes into ``"other"``, and a snapshot stored before that is checked here with the most
-    voters on one statement (a lower bound of the class's size) when it has no sizes.
+    attribute (constituency) are shown only as ``attribute_classes_shown`` allows
+    (``attributes_withheld`` counts the others, without naming them); the refresh has already
+    merged small classes into ``"other"``; a map stored before class sizes were stored shows
+    no breakdown.
     """
     shown = {
         str(pk)
@@ -234,21 +249,18 @@ def opinion_public(*, conversation: Conversation, snapshot: OpinionSnapshot) -> 
     }
     out["consensus"] = {k: items(v) for k, v in result.get("consensus", {}).items()}
     minimum = settings.MIN_GROUP_SIZE
-    stored_sizes = result.get("attribute_sizes", {})
+    total = len(result.get("participants", {}))
     attributes: dict[str, Any] = {}
     sizes: dict[str, dict[str, int]] = {}
     withheld: dict[str, int] = {}
     for name, classes in result.get("attributes", {}).items():
-        attributes[name], sizes[name] = {}, {}
-        for cls, by_sid in classes.items():
-            size = stored_sizes.get(name, {}).get(cls)
-            if size is None:
-                size = max((c.get("seen", 0) for c in by_sid.values()), default=0)
-            if size >= minimum:
-                attributes[name][cls] = votes(by_sid)
-                sizes[name][cls] = size
-            else:
-                withheld[name] = withheld.get(name, 0) + 1
+        # A map stored without class sizes shows no breakdown until the next refresh.
+        stored = result.get("attribute_sizes", {}).get(name, {})
+        public = attribute_classes_shown(stored, total, minimum) & set(classes)
+        attributes[name] = {cls: votes(by_sid) for cls, by_sid in classes.items() if cls in public}
+        sizes[name] = {cls: stored[cls] for cls in public}
+        if len(public) < len(classes):
+            withheld[name] = len(classes) - len(public)
     out["attributes"] = attributes
     out["attribute_sizes"] = sizes
     out["attributes_withheld"] = withheld

@@ -30,6 +30,7 @@ from listening.conversations.models import (
 )
 from listening.conversations.selectors import (
     ATTRIBUTE_OTHER,
+    attribute_classes_shown,
     votable_statuses,
 )
 
@@ -82,7 +83,8 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
             .exclude(constituency="")
             .values_list("id", "constituency")
             if pid in in_map
-        }
+        },
+        total=len(in_map),
     )
     result = compute_opinions(
         matrix,
@@ -112,17 +114,19 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
 
 
 def _classes_of_minimum_size(
-    values: dict[Hashable, str],
+    values: dict[Hashable, str], total: int
 ) -> tuple[dict[Hashable, str], dict[str, int]]:
-    """Participant → class, with classes under ``MIN_GROUP_SIZE`` merged into "other", and
-    "other" left out too when it is still that small; and the size of each class kept."""
+    """Participant → class for the classes that may be shown, and their sizes: classes under
+    ``MIN_GROUP_SIZE`` merged into "other", then ``attribute_classes_shown`` (``total`` is
+    everyone in the map); the participants of a class withheld get no class."""
     minimum = settings.MIN_GROUP_SIZE
     sizes = Counter(values.values())
     small = {cls for cls, n in sizes.items() if n < minimum}
     merged = {p: ATTRIBUTE_OTHER if cls in small else cls for p, cls in values.items()}
     sizes = Counter(merged.values())
-    kept = {p: cls for p, cls in merged.items() if sizes[cls] >= minimum}
-    return kept, {cls: n for cls, n in sizes.items() if n >= minimum}
+    shown = attribute_classes_shown(dict(sizes), total, minimum)
+    kept = {p: cls for p, cls in merged.items() if cls in shown}
+    return kept, {cls: sizes[cls] for cls in shown}
 
 
 def _debounce_key(conversation_id: int) -> str:
