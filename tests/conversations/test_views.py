@@ -434,3 +434,16 @@ def test_statement_add_near_duplicate_warns_and_adds(client, conversation):
     assert "A statement very like yours is already here" in page
     assert "Free clinics in every district." in page
     assert Statement.objects.filter(text="Free clinics in every single district.").exists()
+
+
+def test_statement_add_uses_the_conversations_lengths(client, conversation):
+    conversation.statement_max_length = 600
+    conversation.save()
+    page = client.get("/conversations/healthy-cities/").content.decode()
+    assert 'maxlength="600"' in page and 'minlength="10"' in page
+    long_text = "Shade " + "and more shade " * 32  # 486 characters: over the site default
+    response = client.post("/conversations/healthy-cities/statements/", {"text": long_text})
+    assert response.status_code == 302
+    assert Statement.objects.filter(text=long_text.strip()).exists()
+    short = client.post("/conversations/healthy-cities/statements/", {"text": "ok"}, follow=True)
+    assert "needs at least 10 characters; this one has 2" in short.content.decode()

@@ -5,7 +5,12 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from listening.conversations.models import Constituency, StatementStatus, VoteValue
+from listening.conversations.models import (
+    Constituency,
+    Conversation,
+    StatementStatus,
+    VoteValue,
+)
 
 
 class VoteForm(forms.Form):
@@ -24,10 +29,19 @@ class StatementForm(forms.Form):
         help_text=_("One idea, in a sentence others can agree or disagree with."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, conversation: Conversation | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        limit = getattr(settings, "STATEMENT_MAX_LENGTH", 400)
+        # The conversation's own limits; statement_submit checks them again (with its message).
+        limit = (
+            conversation.statement_max_length
+            if conversation is not None
+            else getattr(settings, "STATEMENT_MAX_LENGTH", 400)
+        )
         self.fields["text"].widget.attrs["maxlength"] = str(limit)
+        if conversation is not None:
+            self.fields["text"].widget.attrs["minlength"] = str(conversation.statement_min_length)
         self.fields["text"].validators.append(MaxLengthValidator(limit))
 
 

@@ -129,7 +129,7 @@ def conversation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "participant": participant,
         "needs_invitation": needs_invitation,
         "invitation_form": InvitationForm(),
-        "statement_form": StatementForm(),
+        "statement_form": StatementForm(conversation=conversation),
         "constituency_form": ConstituencyForm(
             initial={"constituency": participant.constituency if participant else ""}
         ),
@@ -201,7 +201,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def statement_add(request: HttpRequest, slug: str) -> HttpResponse:
     conversation = _conversation(slug)
-    form = StatementForm(request.POST)
+    form = StatementForm(request.POST, conversation=conversation)
     response = redirect("conversations:detail", slug=slug)
     if not form.is_valid():
         for error in form.errors.get("text", []):
