@@ -42,7 +42,10 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
 
     Votes on rejected statements are passed as moderated out (Polis's semantics); the previous
     snapshot's state carries k-smoothing and warm starts over. The previous map stays visible
-    until the new one is committed; only the last ``OPINION_SNAPSHOTS_KEPT`` are kept.
+    until the new one is committed; only the last ``OPINION_SNAPSHOTS_KEPT`` are kept. When no
+    public statement has votes left, the stored maps are deleted (and None returned), so none
+    keeps showing a statement rejected since. Constituency classes are merged or withheld as
+    ``_classes_of_minimum_size`` says, and their sizes stored in ``attribute_sizes``.
     """
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
