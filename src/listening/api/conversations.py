@@ -8,12 +8,14 @@ through services.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
+from listening.api.schemas import Id, InputSchema
 from listening.conversations import selectors, services
 from listening.conversations.models import Conversation, Participant
 
@@ -37,10 +39,10 @@ class ConversationOut(Schema):
     closes_at: dt.datetime | None
 
 
-class JoinIn(Schema):
-    xid: str = ""
-    constituency: str = ""
-    invitation_code: str = ""
+class JoinIn(InputSchema):
+    xid: Annotated[str, Field(max_length=200)] = ""
+    constituency: Annotated[str, Field(max_length=50)] = ""
+    invitation_code: Annotated[str, Field(max_length=64)] = ""
 
 
 class JoinOut(Schema):
@@ -56,9 +58,10 @@ class StatementOut(Schema):
     created_at: dt.datetime
 
 
-class VoteIn(Schema):
-    statement: int
-    vote: int
+class VoteIn(InputSchema):
+    statement: Id
+    # The service checks the value, to answer 2 or -3 with what a vote is.
+    vote: Annotated[int, Field(json_schema_extra={"enum": [-1, 0, 1]})]
 
 
 class VoteOut(Schema):
@@ -67,7 +70,7 @@ class VoteOut(Schema):
     created: bool
 
 
-class StatementIn(Schema):
+class StatementIn(InputSchema):
     text: str
 
 
@@ -122,7 +125,15 @@ def conversation_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/{slug}/participants",
-    response={201: JoinOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={
+        201: JoinOut,
+        403: Detail,
+        404: Detail,
+        409: Detail,
+        413: Detail,
+        422: Detail,
+        429: Detail,
+    },
     summary="Join a conversation: returns a participant token",
 )
 def participant_join(
@@ -161,6 +172,7 @@ def statement_next(request: HttpRequest, slug: str) -> Status[Any]:
         401: Detail,
         404: Detail,
         409: Detail,
+        413: Detail,
         422: Detail,
         429: Detail,
     },
@@ -186,6 +198,7 @@ def vote_cast(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[s
         403: Detail,
         404: Detail,
         409: Detail,
+        413: Detail,
         422: Detail,
         429: Detail,
     },

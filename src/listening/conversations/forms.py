@@ -6,10 +6,11 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from listening.conversations.models import Constituency, StatementStatus, VoteValue
+from listening.conversations.services.votes import ID_MAX
 
 
 class VoteForm(forms.Form):
-    statement = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    statement = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
     vote = forms.TypedChoiceField(
         choices=VoteValue.choices,
         coerce=int,

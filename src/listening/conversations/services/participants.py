@@ -88,7 +88,9 @@ def participant_create(
     constituency = _check_constituency(constituency)
     xid = (xid or "").strip()
     if len(xid) > 200:
-        raise ConversationError(_("An external id (xid) can be at most 200 characters long."))
+        raise ConversationError(
+            _("An external id (xid) can be at most 200 characters long."), status_code=422
+        )
     if xid.startswith(POLIS_XID_PREFIX):
         raise ConversationError(
             _("External ids starting with %(prefix)s are reserved for imported participants.")
