@@ -43,6 +43,8 @@ class JoinIn(InputSchema):
     xid: Annotated[str, Field(max_length=200)] = ""
     constituency: Annotated[str, Field(max_length=50)] = ""
     invitation_code: Annotated[str, Field(max_length=64)] = ""
+    # Hex HMAC-SHA256 of the xid under the conversation's secret, when it has one (docs/api.md).
+    xid_signature: Annotated[str, Field(max_length=128)] = ""
 
 
 class JoinOut(Schema):
@@ -146,6 +148,7 @@ def participant_join(
         xid=data.xid,
         constituency=data.constituency,
         invitation_code=data.invitation_code,
+        xid_signature=data.xid_signature,
         ip=_client_ip(request),
     )
     return Status(201, {"token": token, "participant": participant.pk})
