@@ -1,8 +1,9 @@
 """Property-based fuzzing of the whole API against its own OpenAPI schema (schemathesis).
 
 Every operation in ``/api/openapi.json`` gets schema-conforming (positive) and
-schema-violating (negative) requests: random slugs and the slug of a real conversation, with
-and without a participant's token. Each answer must be no 5xx, a status the schema lists, the
+schema-violating (negative) requests: random slugs, the slug of a real conversation (with and
+without a participant's token, with real statement ids) and of one that needs signed xids.
+Each answer must be no 5xx, a status the schema lists, the
 content type and body shape the schema gives, and a 4xx for a request that breaks the schema.
 The examples are derandomised so CI is repeatable; ``-m fuzz`` selects this module.
 """
@@ -28,11 +29,18 @@ from schemathesis.specs.openapi.checks import (
 
 from listening.api.api import api
 from listening.config.wsgi import application
-from tests.factories import ConversationFactory, ParticipantFactory, StatementFactory
+from listening.conversations import services
+from tests.factories import (
+    ConversationFactory,
+    ParticipantFactory,
+    StatementFactory,
+    VoteFactory,
+)
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 SLUG = "fuzz"
+SIGNED = "fuzz-signed"
 TOKEN = "f" * 43
 EXAMPLES_PER_OPERATION = 100
 TALLY: collections.Counter[str] = collections.Counter()
@@ -52,7 +60,8 @@ schema = _load_schema()
 
 def not_a_server_error(ctx, response, case):
     TALLY["cases"] += 1
-    TALLY[f"{case.method} {case.path} {response.status_code}"] += 1
+    mode = case.meta.generation.mode.value if case.meta else "?"
+    TALLY[f"{case.method} {case.path} {mode} {response.status_code}"] += 1
     if response.status_code >= 500:
         TALLY["5xx"] += 1
         raise AssertionError(f"{response.status_code} for {case.method} {case.formatted_path}")
@@ -87,6 +96,12 @@ def world(settings):
     conversation = ConversationFactory(slug=SLUG)
     statements = StatementFactory.create_batch(3, conversation=conversation)
     ParticipantFactory(conversation=conversation, token=TOKEN)
+    for i in range(6):
+        voter = ParticipantFactory(conversation=conversation)
+        for j, statement in enumerate(statements):
+            VoteFactory(participant=voter, statement=statement, value=(i + j) % 3 - 1)
+    assert services.opinion_refresh(conversation_id=conversation.pk) is not None
+    ConversationFactory(slug=SIGNED, xid_secret="x" * 40)
     return [s.pk for s in statements]
 
 
@@ -99,7 +114,9 @@ def _report():
 
 
 @schema.parametrize()
-@schema.given(target=st.sampled_from(["random", "real", "real-token"]), pick=st.integers(0, 2))
+@schema.given(
+    target=st.sampled_from(["random", "real", "real-token", "signed"]), pick=st.integers(0, 2)
+)
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
     derandomize=True,
@@ -109,9 +126,10 @@ def _report():
 )
 def test_api_answers_every_request_as_its_schema_says(case, target, pick, world):
     if target != "random" and "slug" in (case.path_parameters or {}):
-        case.path_parameters["slug"] = SLUG
+        case.path_parameters["slug"] = SIGNED if target == "signed" else SLUG
     if target == "real-token":
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {TOKEN}"}
-        if isinstance(case.body, dict) and isinstance(case.body.get("statement"), int):
-            case.body["statement"] = world[pick]
+        positive = case.meta is None or not case.meta.generation.mode.is_negative
+        if positive and isinstance(case.body, dict) and isinstance(case.body.get("statement"), int):
+            case.body["statement"] = world[pick]  # a statement that exists, to reach the vote
     case.call_and_validate(checks=CHECKS)

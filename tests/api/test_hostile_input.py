@@ -122,13 +122,20 @@ def test_participants_join_over_long_xid_is_422_as_documented(api, conversation)
         {"invitation_code": 123},
         "[1]",
         "5",
-        "null",
+        '"x"',
     ],
 )
 def test_participants_join_wrong_type_is_422(api, conversation, body):
     response = api.post(f"conversations/{SLUG}/participants", body)
     assert response.status_code == 422
     assert not Participant.objects.exists()
+
+
+def test_participants_join_with_a_null_body_is_an_anonymous_join(api, conversation):
+    # The schema makes the body optional (JoinIn or null).
+    response = api.post(f"conversations/{SLUG}/participants", "null")
+    assert response.status_code == 201
+    assert Participant.objects.get().xid == ""
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from listening.api.schemas import Id, InputSchema
 from listening.conversations import selectors, services
-from listening.conversations.models import Conversation, Participant
+from listening.conversations.models import Constituency, Conversation, Participant
 
 router = Router(tags=["conversations"])
 
@@ -41,7 +41,10 @@ class ConversationOut(Schema):
 
 class JoinIn(InputSchema):
     xid: Annotated[str, Field(max_length=200)] = ""
-    constituency: Annotated[str, Field(max_length=50)] = ""
+    # The service checks the value, to answer an unknown one with the list to choose from.
+    constituency: Annotated[
+        str, Field(max_length=50, json_schema_extra={"enum": ["", *Constituency.values]})
+    ] = ""
     invitation_code: Annotated[str, Field(max_length=64)] = ""
     # Hex HMAC-SHA256 of the xid under the conversation's secret, when it has one (docs/api.md).
     xid_signature: Annotated[str, Field(max_length=128)] = ""

@@ -25,11 +25,14 @@ Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class ObjectParser(Parser):
-    """Every request body of this API is a JSON object: ``[1]``, ``5`` or ``null`` are refused
-    (422) rather than read as "no fields given"."""
+    """Every request body of this API is a JSON object (or ``null``, "no fields", where the
+    body is optional): ``[1]``, ``5`` or ``"x"`` are refused (422) rather than read as "no
+    fields given"."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
+        if data is None:
+            return {}
         if not isinstance(data, dict):
             raise ValueError("The request body is not a JSON object.")
         return data
@@ -39,8 +42,18 @@ def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
+# Documents in the OpenAPI schema the rule the validator below enforces (and tells fuzzers).
+TEXT_PATTERN = r"^[^\u0000]*$"
+
+
+def _document_text_rule(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        if prop.get("type") == "string" and "enum" not in prop:
+            prop.setdefault("pattern", TEXT_PATTERN)
+
+
 class InputSchema(Schema):
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, json_schema_extra=_document_text_rule)
 
     @field_validator("*", mode="after")
     @classmethod
