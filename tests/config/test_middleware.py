@@ -39,13 +39,14 @@ def test_large_get_body_is_not_refused(client, settings):
 @pytest.mark.parametrize(
     "path", ["/api/conversations/healthy-cities/participants", "/conversations/"]
 )
-def test_malformed_content_length_is_400(client, path):
+@pytest.mark.parametrize("length", ["lots", "-5", "1e3", "9" * 5000])
+def test_malformed_content_length_is_400(client, path, length):
     ConversationFactory(slug="healthy-cities")
     response = client.post(
         path,
         "",
         content_type="application/json",
-        CONTENT_LENGTH="lots",
+        CONTENT_LENGTH=length,
     )
     assert response.status_code == 400
     assert "Content-Length" in response.content.decode()

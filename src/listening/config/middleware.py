@@ -14,6 +14,7 @@ UTF-8 with replacement); in JSON bodies the API's input schemas refuse them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 API_PREFIX = "/api/"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_MAX_BODY_BYTES_DEFAULT = 64 * 1024
+_LENGTH = re.compile(r"[0-9]{1,18}")
 
 
 def api_max_body_bytes() -> int:
@@ -30,10 +32,10 @@ def api_max_body_bytes() -> int:
 
 
 def _content_length(request: HttpRequest) -> int | None:
-    """The declared body length; None when the header is not a number (gunicorn refuses such
-    requests itself; Django's own reading would raise ValueError, a 500)."""
+    """The declared body length; None when the header is not a number of at most 18 digits
+    (gunicorn refuses such requests itself; Django's own reading would raise ValueError, a 500)."""
     value = str(request.META.get("CONTENT_LENGTH") or "0").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+    return int(value) if _LENGTH.fullmatch(value) else None
 
 
 def _query_has_nul(request: HttpRequest) -> bool:
