@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from listening.api.conversations import router as conversations_router
+from listening.api.schemas import ObjectParser
 from listening.conversations.models import Conversation
 from listening.conversations.services import ConversationError, RateLimited
 
@@ -17,6 +18,7 @@ api = NinjaAPI(
     version="1",
     description="Open conversations: join, vote, add statements, read the opinion map.",
     urls_namespace="api",
+    parser=ObjectParser(),
 )
 api.add_router("/conversations/", conversations_router)
 
@@ -47,7 +49,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         return api.create_response(
-            request, {"detail": "The request body is not valid JSON."}, status=422
+            request,
+            {"detail": "The request body is not valid JSON, or not a JSON object."},
+            status=422,
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 

@@ -8,14 +8,16 @@ through services.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
+from listening.api.schemas import Id, InputSchema
 from listening.conversations import selectors, services
-from listening.conversations.models import Conversation, Participant
+from listening.conversations.models import Constituency, Conversation, Participant
 
 router = Router(tags=["conversations"])
 
@@ -37,10 +39,15 @@ class ConversationOut(Schema):
     closes_at: dt.datetime | None
 
 
-class JoinIn(Schema):
-    xid: str = ""
-    constituency: str = ""
-    invitation_code: str = ""
+class JoinIn(InputSchema):
+    xid: Annotated[str, Field(max_length=200)] = ""
+    # The service checks the value, to answer an unknown one with the list to choose from.
+    constituency: Annotated[
+        str, Field(max_length=50, json_schema_extra={"enum": ["", *Constituency.values]})
+    ] = ""
+    invitation_code: Annotated[str, Field(max_length=64)] = ""
+    # Hex HMAC-SHA256 of the xid under the conversation's secret, when it has one (docs/api.md).
+    xid_signature: Annotated[str, Field(max_length=128)] = ""
 
 
 class JoinOut(Schema):
@@ -63,9 +70,10 @@ class StatementOut(Schema):
     near_duplicate: NearDuplicate | None = None
 
 
-class VoteIn(Schema):
-    statement: int
-    vote: int
+class VoteIn(InputSchema):
+    statement: Id
+    # The service checks the value, to answer 2 or -3 with what a vote is.
+    vote: Annotated[int, Field(json_schema_extra={"enum": [-1, 0, 1]})]
 
 
 class VoteOut(Schema):
@@ -74,7 +82,7 @@ class VoteOut(Schema):
     created: bool
 
 
-class StatementIn(Schema):
+class StatementIn(InputSchema):
     text: str
 
 
@@ -134,7 +142,15 @@ def conversation_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/{slug}/participants",
-    response={201: JoinOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={
+        201: JoinOut,
+        403: Detail,
+        404: Detail,
+        409: Detail,
+        413: Detail,
+        422: Detail,
+        429: Detail,
+    },
     summary="Join a conversation: returns a participant token",
 )
 def participant_join(
@@ -147,6 +163,7 @@ def participant_join(
         xid=data.xid,
         constituency=data.constituency,
         invitation_code=data.invitation_code,
+        xid_signature=data.xid_signature,
         ip=_client_ip(request),
     )
     return Status(201, {"token": token, "participant": participant.pk})
@@ -173,6 +190,7 @@ def statement_next(request: HttpRequest, slug: str) -> Status[Any]:
         401: Detail,
         404: Detail,
         409: Detail,
+        413: Detail,
         422: Detail,
         429: Detail,
     },
@@ -198,6 +216,7 @@ def vote_cast(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[s
         403: Detail,
         404: Detail,
         409: Detail,
+        413: Detail,
         422: Detail,
         429: Detail,
     },

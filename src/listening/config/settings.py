@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "listening.config.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -162,6 +163,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # "sync": right after the vote's transaction commits (tests).
 OPINION_JOBS = env_str("OPINION_JOBS", "celery" if CELERY_BROKER_URL else "thread")
 OPINION_DEBOUNCE_SECONDS = env_float("OPINION_DEBOUNCE_SECONDS", 2.0)
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)  # larger API bodies get 413
 OPINION_COST_FACTOR = env_float("OPINION_COST_FACTOR", 10.0)
 OPINION_SNAPSHOTS_KEPT = env_int("OPINION_SNAPSHOTS_KEPT", 3)
 STATEMENT_MAX_LENGTH = env_int("STATEMENT_MAX_LENGTH", 400)

@@ -11,10 +11,11 @@ from listening.conversations.models import (
     StatementStatus,
     VoteValue,
 )
+from listening.conversations.services.votes import ID_MAX
 
 
 class VoteForm(forms.Form):
-    statement = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    statement = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
     vote = forms.TypedChoiceField(
         choices=VoteValue.choices,
         coerce=int,

@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +125,18 @@ class Conversation(models.Model):
     )
     allow_statements = models.BooleanField(_("participants may add statements"), default=True)
     invitation_required = models.BooleanField(_("an invitation code is required"), default=False)
+    xid_secret = models.CharField(
+        _("secret for signed external ids"),
+        max_length=128,
+        blank=True,
+        validators=[MinLengthValidator(32)],
+        help_text=_(
+            "Set it (at least 32 random characters, kept on the embedding site's server only) to "
+            "require that every external id (xid) comes with xid_signature, the hex "
+            "HMAC-SHA256 of the xid under this secret (docs/api.md). Empty: an xid is taken "
+            "as it is."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +48,32 @@ def _check_constituency(constituency: str) -> str:
     return constituency
 
 
+def xid_sign(*, secret: str, xid: str) -> str:
+    """The signature an embedding site sends with an xid: hex HMAC-SHA256 of the xid (UTF-8)
+    under the conversation's secret (docs/api.md gives the same recipe for embedders)."""
+    return hmac.new(secret.encode(), xid.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_xid_signature(conversation: Conversation, xid: str, signature: str) -> None:
+    if not conversation.xid_secret:
+        return
+    expected = xid_sign(secret=conversation.xid_secret, xid=xid).encode()
+    given = (signature or "").strip().lower().encode("utf-8", "replace")
+    if not given:
+        raise ConversationError(
+            _(
+                "This conversation takes an external id (xid) only with its signature "
+                "(xid_signature) from the embedding site."
+            ),
+            status_code=403,
+        )
+    if not hmac.compare_digest(expected, given):
+        raise ConversationError(
+            _("The signature (xid_signature) does not match this external id (xid)."),
+            status_code=403,
+        )
+
+
 def _signed_in(user: User | None) -> bool:
     return user is not None and bool(user.is_authenticated)
 
@@ -74,6 +102,7 @@ def participant_create(
     xid: str = "",
     constituency: str = "",
     invitation_code: str = "",
+    xid_signature: str = "",
     ip: str = "",
 ) -> tuple[Participant, str]:
     """A participant and its raw token (only the token's hash is stored).
@@ -81,20 +110,26 @@ def participant_create(
     A signed-in user, or an external id (Polis's ``xid``) already known in this conversation,
     gets their existing participant back with a fresh token; their previous token stops working.
     External ids starting with ``polis-`` belong to imported participants and are refused, so
-    nobody can take over an imported participant's votes. Joins are rate-limited per IP.
+    nobody can take over an imported participant's votes. When the conversation has an
+    ``xid_secret``, an xid is taken only with its ``xid_signature`` (403 otherwise), so that
+    knowing an xid is not enough to act for it. Joins are rate-limited per IP.
     """
     if not conversation.is_open():
         raise ConversationClosed()
     constituency = _check_constituency(constituency)
     xid = (xid or "").strip()
     if len(xid) > 200:
-        raise ConversationError(_("An external id (xid) can be at most 200 characters long."))
+        raise ConversationError(
+            _("An external id (xid) can be at most 200 characters long."), status_code=422
+        )
     if xid.startswith(POLIS_XID_PREFIX):
         raise ConversationError(
             _("External ids starting with %(prefix)s are reserved for imported participants.")
             % {"prefix": POLIS_XID_PREFIX},
             status_code=422,
         )
+    if xid:
+        _check_xid_signature(conversation, xid, xid_signature)
     wait = ratelimit.hit(
         "join", ip and f"ip{ip}", limit=settings.RATELIMIT_PARTICIPANTS_PER_HOUR_IP, window=3600
     )

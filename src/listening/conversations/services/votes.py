@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from typing import Any
 
 from django.conf import settings
@@ -35,12 +36,14 @@ from listening.conversations.services.limits import _limit
 from listening.conversations.services.opinion_maps import opinion_schedule
 from listening.conversations.tokens import token_hash, token_is_well_formed
 
+# The largest primary key a BigAutoField holds on SQLite and PostgreSQL: a larger statement id
+# names nothing (and would overflow the database's integer), so it is refused before any query.
+ID_MAX = 2**63 - 1
+_DIGITS = re.compile(r"-?[0-9]{1,20}")
+
 
 def _vote_value(value: object) -> int:
-    if isinstance(value, bool):
-        value = None
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
+    value = None if isinstance(value, bool) else _as_int(value)
     if not isinstance(value, int) or value not in (-1, 0, 1):
         raise InvalidVote(
             _("A vote is 1 (agree), -1 (disagree) or 0 (pass), not %(value)s.")
@@ -51,10 +54,21 @@ def _vote_value(value: object) -> int:
     return value
 
 
+def _as_int(value: object) -> object:
+    """An integer written as ASCII digits becomes that integer; anything else is left as is
+    (``str.isdigit`` also accepts "²", which ``int`` refuses)."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    return value
+
+
 def _statement_id(statement_id: object) -> int:
-    if isinstance(statement_id, str) and statement_id.strip().isdigit():
-        return int(statement_id)
-    if isinstance(statement_id, bool) or not isinstance(statement_id, int) or statement_id < 1:
+    statement_id = _as_int(statement_id)
+    if (
+        isinstance(statement_id, bool)
+        or not isinstance(statement_id, int)
+        or not 1 <= statement_id <= ID_MAX
+    ):
         raise StatementNotVotable(_("There is no such statement in this conversation."))
     return statement_id
 
