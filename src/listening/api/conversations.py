@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from listening.config.clients import client_address
 from listening.conversations import selectors, services
 from listening.conversations.models import Conversation, Participant
 
@@ -69,10 +70,6 @@ class VoteOut(Schema):
 
 class StatementIn(Schema):
     text: str
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -135,7 +132,7 @@ def participant_join(
         xid=data.xid,
         constituency=data.constituency,
         invitation_code=data.invitation_code,
-        ip=_client_ip(request),
+        ip=client_address(request),
     )
     return Status(201, {"token": token, "participant": participant.pk})
 
@@ -172,7 +169,7 @@ def vote_cast(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[s
         token=_bearer(request),
         statement_id=payload.statement,
         value=payload.vote,
-        ip=_client_ip(request),
+        ip=client_address(request),
     )
     body = {"statement": vote.statement_id, "vote": vote.value, "created": created}
     return Status(201 if created else 200, body)
@@ -196,7 +193,7 @@ def statement_submit(
 ) -> Status[dict[str, Any]]:
     participant = _participant(request, slug)
     statement = services.statement_submit(
-        participant=participant, text=payload.text, ip=_client_ip(request)
+        participant=participant, text=payload.text, ip=client_address(request)
     )
     return Status(201, _statement(statement))
 

@@ -171,6 +171,8 @@ RATELIMIT_VOTES_PER_MINUTE_IP = env_int("RATELIMIT_VOTES_PER_MINUTE_IP", 600)
 RATELIMIT_STATEMENTS_PER_HOUR = env_int("RATELIMIT_STATEMENTS_PER_HOUR", 20)
 RATELIMIT_STATEMENTS_PER_HOUR_IP = env_int("RATELIMIT_STATEMENTS_PER_HOUR_IP", 60)
 RATELIMIT_PARTICIPANTS_PER_HOUR_IP = env_int("RATELIMIT_PARTICIPANTS_PER_HOUR_IP", 300)
+# Reverse proxies in front of the app that append to X-Forwarded-For (config/clients.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if REDIS_URL:
     # Rate limits and the job debounce must hold across processes.
     CACHES["default"] = {

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from listening.conversations import ratelimit
 from listening.conversations.models import (
     Constituency,
     Conversation,
@@ -27,8 +25,8 @@ from listening.conversations.services.errors import (
     ConversationError,
     InvalidConstituency,
     InvitationInvalid,
-    RateLimited,
 )
+from listening.conversations.services.limits import join_limit
 from listening.conversations.services.opinion_maps import opinion_schedule
 from listening.conversations.tokens import token_hash, token_new
 
@@ -95,15 +93,7 @@ def participant_create(
             % {"prefix": POLIS_XID_PREFIX},
             status_code=422,
         )
-    wait = ratelimit.hit(
-        "join", ip and f"ip{ip}", limit=settings.RATELIMIT_PARTICIPANTS_PER_HOUR_IP, window=3600
-    )
-    if wait is not None:
-        raise RateLimited(
-            _("Too many %(what)s in a short time; please wait %(wait)d seconds and try again.")
-            % {"what": _("new participants"), "wait": wait},
-            retry_after=wait,
-        )
+    join_limit(conversation=conversation, ip=ip)
     existing = None
     if _signed_in(user):
         existing = (
