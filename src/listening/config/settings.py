@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
@@ -33,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "listening.public",  # first: its runserver refuses an unsafe configuration
-    "django.contrib.admin",
+    "listening.config.apps.ListeningAdminConfig",  # django.contrib.admin, our site (admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,11 +57,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -180,5 +184,20 @@ if REDIS_URL:
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "listening",
     }
+# -- Sign-in: lockout after failed attempts (django-axes), TOTP for staff (django-otp) ---------
+# docs/security.md. Failures are stored (AccessAttempt, AccessFailureLog) and logged.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLE", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
+# "username+ip_address": one account from one address, so nobody can lock staff out from afar.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") for item in env_list("LOGIN_LOCKOUT_BY", ["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "listening.config.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Listening")
 # The API's docs page is served from ninja's own static files, never from a CDN.
 INSTALLED_APPS += ["ninja"]
