@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
@@ -95,11 +96,18 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'listening.sqlite
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "listening",
-    }
+    },
+    # Drawn share cards (public/share_cards.py): files, shared by the machine's workers, kept
+    # across restarts and apart from the rate-limit counters, which they would crowd out.
+    "share_cards": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "share-cards"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("SHARE_CARDS_CACHED", 5000)},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
