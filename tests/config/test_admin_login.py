@@ -112,3 +112,11 @@ def test_admin_with_totp_device_signed_in_without_code_is_refused(client, staff)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_admin_totp_device_qr_code_is_drawn(admin_client, staff):
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=False)
+    response = admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content
