@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.test import RequestFactory
 
@@ -66,3 +68,12 @@ def test_client_address_garbage_in_the_trusted_slot_falls_back_to_the_connection
 def test_client_address_ports_dropped_ipv6_normalised(settings, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_address(_request(PROXY, forwarded)) == expected
+
+
+def test_client_address_forwarded_but_untrusted_proxy_warns_once(settings, caplog):
+    settings.TRUSTED_PROXY_COUNT = 0
+    with caplog.at_level(logging.WARNING, logger="listening.security"):
+        for _ in range(3):
+            assert client_address(_request("10.9.8.7", CLIENT)) == "10.9.8.7"
+    warnings = [r for r in caplog.records if "TRUSTED_PROXY_COUNT is 0" in r.getMessage()]
+    assert len(warnings) == 1

@@ -78,3 +78,16 @@ def test_join_behind_a_trusted_proxy_counts_each_client_apart(settings, client):
     assert join("192.0.2.200, 198.51.100.1") == 429
     # ...and another visitor behind the same proxy still joins.
     assert join("198.51.100.2") == 201
+
+
+@pytest.mark.django_db
+def test_join_limit_counts_an_ipv6_client_by_its_64_network(settings):
+    settings.RATELIMIT_PARTICIPANTS_PER_HOUR_IP = 2
+    conversation = ConversationFactory()
+    services.participant_create(conversation=conversation, ip="2001:db8:1:2::1")
+    services.participant_create(conversation=conversation, ip="2001:db8:1:2::2")
+    # Another address of the same /64 is the same client...
+    with pytest.raises(services.RateLimited):
+        services.participant_create(conversation=conversation, ip="2001:db8:1:2:ffff::3")
+    # ...another /64 is another one.
+    services.participant_create(conversation=conversation, ip="2001:db8:1:3::1")
