@@ -1,5 +1,8 @@
+import logging
+
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 
 from listening.conversations import ratelimit, services
 from listening.conversations.models import Participant
@@ -91,3 +94,12 @@ def test_join_limit_counts_an_ipv6_client_by_its_64_network(settings):
         services.participant_create(conversation=conversation, ip="2001:db8:1:2:ffff::3")
     # ...another /64 is another one.
     services.participant_create(conversation=conversation, ip="2001:db8:1:3::1")
+
+
+def test_hit_with_the_cache_unreachable_lets_through_and_logs(monkeypatch, caplog):
+    # The discard port: nothing listens, as when Redis is down.
+    monkeypatch.setattr(ratelimit, "cache", RedisCache("redis://127.0.0.1:9/0", {}))
+    with caplog.at_level(logging.ERROR, logger="listening.conversations.ratelimit"):
+        assert ratelimit.hit("vote", "p-down", limit=1, window=60) is None
+        assert ratelimit.hit("vote", "p-down", limit=1, window=60) is None
+    assert any("cannot be reached" in r.getMessage() for r in caplog.records)

@@ -8,19 +8,32 @@ core is this same add-then-incr on the cache (docs/security.md)."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
+logger = logging.getLogger(__name__)
+
 
 def hit(scope: str, ident: str, *, limit: int, window: int) -> int | None:
     """Count one event for ``ident`` in ``scope``; seconds to wait if over ``limit``, else None.
 
-    A limit of 0 or less means no limit, and so does ``RATELIMIT_ENABLE=0``.
+    A limit of 0 or less means no limit, and so does ``RATELIMIT_ENABLE=0``. If the cache
+    cannot be reached (Redis down), the event is let through and the error logged: votes keep
+    being taken rather than every request failing with a 500.
     """
     if not settings.RATELIMIT_ENABLE or limit <= 0 or not ident:
         return None
+    try:
+        return _count(scope, ident, limit=limit, window=window)
+    except Exception:  # the cache's client errors (redis.ConnectionError, ...) share no base
+        logger.exception("Rate limit %s not counted: the cache cannot be reached", scope)
+        return None
+
+
+def _count(scope: str, ident: str, *, limit: int, window: int) -> int | None:
     now = time.time()
     start = int(now // window) * window
     key = f"rl:{scope}:{ident}:{start}"
