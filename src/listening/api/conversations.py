@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from listening.api.schemas import Id, InputSchema
+from listening.config.clients import client_address
 from listening.conversations import selectors, services
 from listening.conversations.models import Constituency, Conversation, Participant
 
@@ -84,10 +85,6 @@ class VoteOut(Schema):
 
 class StatementIn(InputSchema):
     text: str
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -164,7 +161,7 @@ def participant_join(
         constituency=data.constituency,
         invitation_code=data.invitation_code,
         xid_signature=data.xid_signature,
-        ip=_client_ip(request),
+        ip=client_address(request),
     )
     return Status(201, {"token": token, "participant": participant.pk})
 
@@ -202,7 +199,7 @@ def vote_cast(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[s
         token=_bearer(request),
         statement_id=payload.statement,
         value=payload.vote,
-        ip=_client_ip(request),
+        ip=client_address(request),
     )
     body = {"statement": vote.statement_id, "vote": vote.value, "created": created}
     return Status(201 if created else 200, body)
@@ -227,7 +224,7 @@ def statement_submit(
 ) -> Status[dict[str, Any]]:
     participant = _participant(request, slug)
     statement = services.statement_submit(
-        participant=participant, text=payload.text, ip=_client_ip(request)
+        participant=participant, text=payload.text, ip=client_address(request)
     )
     return Status(201, _statement(statement))
 

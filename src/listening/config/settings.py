@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "listening.public",  # first: its runserver refuses an unsafe configuration
-    "django.contrib.admin",
+    "listening.config.apps.ListeningAdminConfig",  # django.contrib.admin, our site (admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,11 +59,15 @@ MIDDLEWARE = [
     "listening.config.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -92,11 +98,18 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'listening.sqlite
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "listening",
-    }
+    },
+    # Drawn share cards (public/share_cards.py): files, shared by the machine's workers, kept
+    # across restarts and apart from the rate-limit counters, which they would crowd out.
+    "share_cards": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "share-cards"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("SHARE_CARDS_CACHED", 5000)},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -175,6 +188,8 @@ RATELIMIT_VOTES_PER_MINUTE_IP = env_int("RATELIMIT_VOTES_PER_MINUTE_IP", 600)
 RATELIMIT_STATEMENTS_PER_HOUR = env_int("RATELIMIT_STATEMENTS_PER_HOUR", 20)
 RATELIMIT_STATEMENTS_PER_HOUR_IP = env_int("RATELIMIT_STATEMENTS_PER_HOUR_IP", 60)
 RATELIMIT_PARTICIPANTS_PER_HOUR_IP = env_int("RATELIMIT_PARTICIPANTS_PER_HOUR_IP", 300)
+# Reverse proxies in front of the app that append to X-Forwarded-For (config/clients.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if REDIS_URL:
     # Rate limits and the job debounce must hold across processes.
     CACHES["default"] = {
@@ -182,5 +197,38 @@ if REDIS_URL:
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "listening",
     }
+# -- Sign-in: lockout after failed attempts (django-axes), TOTP for staff (django-otp) ---------
+# docs/security.md. Failures are stored (AccessAttempt, AccessFailureLog) and logged.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLE", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
+# "username+ip_address": one account from one address, so nobody can lock staff out from afar.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") for item in env_list("LOGIN_LOCKOUT_BY", ["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "listening.config.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Listening")
+# -- Content-Security-Policy on every response (django-csp, docs/security.md) ------------------
+# Everything comes from this site: no inline script or style, no other host. data: images are
+# the admin's and Swagger UI's icons drawn in their stylesheets.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
 # The API's docs page is served from ninja's own static files, never from a CDN.
 INSTALLED_APPS += ["ninja"]

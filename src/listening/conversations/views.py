@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from listening.config.clients import client_address
 from listening.conversations import selectors, services
 from listening.conversations.forms import (
     BulkModerationForm,
@@ -88,11 +89,9 @@ def _ensure_participant(
     if participant is not None:
         return participant, None
     user = request.user if request.user.is_authenticated else None
-    return services.participant_create(conversation=conversation, user=user, ip=_ip(request))
-
-
-def _ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return services.participant_create(
+        conversation=conversation, user=user, ip=client_address(request)
+    )
 
 
 def _card_context(
@@ -150,7 +149,7 @@ def conversation_join(request: HttpRequest, slug: str) -> HttpResponse:
                 conversation=conversation,
                 user=request.user if request.user.is_authenticated else None,
                 invitation_code=code,
-                ip=_ip(request),
+                ip=client_address(request),
             )
         except services.ConversationError as exc:
             messages.error(request, str(exc))
@@ -180,7 +179,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
                 participant=participant,
                 statement_id=form.cleaned_data["statement"],
                 value=form.cleaned_data["vote"],
-                ip=_ip(request),
+                ip=client_address(request),
             )
         except services.ConversationError as exc:
             error = str(exc)
@@ -210,7 +209,7 @@ def statement_add(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         participant, token = _ensure_participant(request, conversation)
         statement = services.statement_submit(
-            participant=participant, text=form.cleaned_data["text"], ip=_ip(request)
+            participant=participant, text=form.cleaned_data["text"], ip=client_address(request)
         )
     except services.ConversationError as exc:
         messages.error(request, str(exc))

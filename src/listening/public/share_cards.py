@@ -4,14 +4,23 @@ Drawn with Pillow in DejaVu Sans (npm ``dejavu-fonts-ttf``, copied to ``public/f
 ``make assets``; it covers Latin with accents, Greek and Cyrillic). The card shows only
 what the voice's page shows: the quote, who said it as the public may see it (a name only with
 both consents, see ``speaker_display``) and where it was heard.
+
+Drawing one takes about 140 ms of CPU, so each card is drawn once and kept in the
+``share_cards`` cache (files under ``DATA_DIR/cache/share-cards``, shared by every worker on the
+machine and kept across restarts). Its key and its ETag are a hash of everything drawn on it:
+when the quote, the speaker's consent (and so the name shown), the place or the language
+changes, the key changes with it and the next request draws the new card; the old one expires.
+A voice no longer published is never looked up, so its card is never served again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from django.core.cache import caches
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
@@ -23,6 +32,10 @@ ACCENT = "#0b5cad"
 # Quote sizes tried from the largest down until the quote fits in MAX_QUOTE_LINES lines.
 QUOTE_SIZES = (54, 46, 40, 34)
 MAX_QUOTE_LINES = 6
+# Change when the drawing changes, so that cards drawn by the old code are not served.
+DESIGN_VERSION = "1"
+CACHE_ALIAS = "share_cards"
+CACHE_SECONDS = 30 * 24 * 3600
 
 
 FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
@@ -101,3 +114,23 @@ def voice_card_png(*, quote: str, speaker: str, heard_at: str, site: str) -> byt
     out = BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def card_etag(*, quote: str, speaker: str, heard_at: str, site: str) -> str:
+    """A hash of everything the card shows (unquoted; the view adds the quotes)."""
+    digest = hashlib.sha256()
+    for part in (DESIGN_VERSION, quote, speaker, heard_at, site):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:32]
+
+
+def voice_card_cached(*, quote: str, speaker: str, heard_at: str, site: str) -> bytes:
+    """The card as PNG bytes, drawn only if no card with the same content is cached."""
+    store = caches[CACHE_ALIAS]
+    key = f"card:{card_etag(quote=quote, speaker=speaker, heard_at=heard_at, site=site)}"
+    png = store.get(key)
+    if png is None:
+        png = voice_card_png(quote=quote, speaker=speaker, heard_at=heard_at, site=site)
+        store.set(key, png, timeout=CACHE_SECONDS)
+    return bytes(png)

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -178,19 +179,31 @@ def voice_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@cache_control(public=True, max_age=3600)
-def voice_card(request: HttpRequest, pk: int) -> HttpResponse:
-    """The voice's share card (PNG), as its page's ``og:image``."""
+# no-cache: caches keep the card but ask again each time (a 304 when unchanged), so a card
+# whose speaker withdraws consent is not shown from a cache for an hour.
+@cache_control(public=True, no_cache=True, max_age=0)
+def voice_card(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The voice's share card (PNG), as its page's ``og:image``; drawn once, then cached."""
     voice = voice_published(pk)
     if voice is None:
         raise Http404(_("No such voice."))
     heard_at = voice.session.title
     if voice.city is not None:
         heard_at = f"{heard_at} · {voice.city.name}"
-    png = share_cards.voice_card_png(
-        quote=voice.text, speaker=speaker_display(voice), heard_at=heard_at, site=_("Listening")
-    )
-    return HttpResponse(png, content_type="image/png")
+    content = {
+        "quote": voice.text,
+        "speaker": speaker_display(voice),
+        "heard_at": heard_at,
+        "site": _("Listening"),
+    }
+    etag = quote_etag(share_cards.card_etag(**content))
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        not_modified["ETag"] = etag
+        return not_modified
+    response = HttpResponse(share_cards.voice_card_cached(**content), content_type="image/png")
+    response["ETag"] = etag
+    return response
 
 
 def city_index(request: HttpRequest) -> HttpResponse:

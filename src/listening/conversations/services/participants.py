@@ -6,13 +6,11 @@ import hashlib
 import hmac
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from listening.conversations import ratelimit
 from listening.conversations.models import (
     Constituency,
     Conversation,
@@ -29,8 +27,8 @@ from listening.conversations.services.errors import (
     ConversationError,
     InvalidConstituency,
     InvitationInvalid,
-    RateLimited,
 )
+from listening.conversations.services.limits import join_limit
 from listening.conversations.services.opinion_maps import opinion_schedule
 from listening.conversations.tokens import token_hash, token_new
 
@@ -130,15 +128,7 @@ def participant_create(
         )
     if xid:
         _check_xid_signature(conversation, xid, xid_signature)
-    wait = ratelimit.hit(
-        "join", ip and f"ip{ip}", limit=settings.RATELIMIT_PARTICIPANTS_PER_HOUR_IP, window=3600
-    )
-    if wait is not None:
-        raise RateLimited(
-            _("Too many %(what)s in a short time; please wait %(wait)d seconds and try again.")
-            % {"what": _("new participants"), "wait": wait},
-            retry_after=wait,
-        )
+    join_limit(conversation=conversation, ip=ip)
     existing = None
     if _signed_in(user):
         existing = (
