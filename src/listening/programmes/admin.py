@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from listening.programmes.forms import SessionLocalTimesForm
 from listening.programmes.models import (
     AgendaItem,
     ListeningSession,
@@ -49,6 +50,7 @@ class ParticipationInline(admin.TabularInline[Participation, ListeningSession]):
 
 @admin.register(ListeningSession)
 class ListeningSessionAdmin(admin.ModelAdmin[ListeningSession]):
+    form = SessionLocalTimesForm  # times typed and shown in the session's own zone
     list_display = ["title", "programme", "axis", "format", "status", "starts_at"]
     list_filter = ["programme", "status", "axis", "format", "themes"]
     search_fields = ["title", "summary"]
