@@ -160,7 +160,7 @@ def test_admin_add_session_in_tokyo(admin_client):
     data = _admin_post_data(admin_client.get(url))
     data.update(
         programme=programme.pk,
-        title="Tokyo dialogue",
+        title_en="Tokyo dialogue",
         slug="tokyo-dialogue",
         themes=[theme.pk],
         axis="people",

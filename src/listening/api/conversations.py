@@ -11,11 +11,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from listening.conversations import selectors, services
 from listening.conversations.models import Conversation, Participant
+from listening.programmes.content_languages import reader_translation
 
 router = Router(tags=["conversations"])
 
@@ -51,6 +52,10 @@ class JoinOut(Schema):
 class StatementOut(Schema):
     id: int
     text: str
+    language: str = Field(description="The language `text` was written in.")
+    translation: str = Field(
+        "", description="`text` in the reader's language (?lang= or Accept-Language), if any."
+    )
     status: str
     is_seed: bool
     created_at: dt.datetime
@@ -97,6 +102,8 @@ def _statement(statement: Any) -> dict[str, Any]:
     return {
         "id": statement.pk,
         "text": statement.text,
+        "language": statement.language,
+        "translation": reader_translation(statement),
         "status": statement.status,
         "is_seed": statement.is_seed,
         "created_at": statement.created_at,
