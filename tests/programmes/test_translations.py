@@ -129,3 +129,24 @@ def test_admin_refuses_a_translation_the_programme_does_not_use(admin_client):
     assert "The programme does not use French" in str(response.context["adminform"].form.errors)
     theme.refresh_from_db()
     assert theme.name_fr is None
+
+
+def test_admin_saves_a_statement_translation_beside_its_original(admin_client):
+    statement = StatementFactory(text="Shade on every street.", language="en")
+    url = reverse("admin:conversations_statement_change", args=[statement.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="translation_fr"' in page and 'name="translation_es"' in page
+    response = admin_client.post(
+        url,
+        {
+            "text": "Shade on every street.",
+            "language": "en",
+            "translation_en": "",
+            "translation_fr": "De l’ombre dans chaque rue.",
+            "translation_es": "Sombra en cada calle.",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    statement.refresh_from_db()
+    assert statement.text == "Shade on every street."
+    assert statement.translation_es == "Sombra en cada calle."
