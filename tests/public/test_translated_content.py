@@ -106,6 +106,7 @@ def test_voice_shows_its_original_and_the_reader_translation(client, content):
     page = client.get(f"/fr/voices/{content['voice'].pk}/").content.decode()
     assert 'lang="es"><p>' + ENGLISH["voice"] in page
     assert FRENCH["voice"] in page
+    assert "Traduction (original en espagnol)" in page
     # A reader of the original language sees the original alone.
     page = client.get(f"/es/voices/{content['voice'].pk}/").content.decode()
     assert ENGLISH["voice"] in page and 'class="translation"' not in page

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -30,9 +31,12 @@ def translated_fields(model: type[models.Model]) -> dict[str, list[tuple[str, st
 
 
 def language_name(code: str) -> str:
+    """`code`'s name in the active language, cased for the middle of a sentence (CLDR via
+    Babel: "Spanish", "espagnol", "español")."""
     try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
+        reader = Locale.parse((get_language() or settings.LANGUAGE_CODE).replace("-", "_"))
+        return str(reader.languages.get(code) or code)
+    except (UnknownLocaleError, ValueError):
         return code
 
 

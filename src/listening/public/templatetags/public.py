@@ -29,6 +29,12 @@ def reader_translation(obj: Any) -> str:
 
 
 @register.filter
+def original_language(obj: Any) -> str:
+    """The name, in the reader's language, of the language a voice or statement is in."""
+    return content_languages.language_name(str(getattr(obj, "language", "") or ""))
+
+
+@register.filter
 def speaker(voice: Voice) -> str:
     return speaker_display(voice)
 
