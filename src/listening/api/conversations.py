@@ -19,6 +19,7 @@ from listening.api.schemas import Id, InputSchema
 from listening.config.clients import client_address
 from listening.conversations import selectors, services
 from listening.conversations.models import Constituency, Conversation, Participant
+from listening.programmes.content_languages import reader_translation
 
 router = Router(tags=["conversations"])
 
@@ -64,6 +65,10 @@ class NearDuplicate(Schema):
 class StatementOut(Schema):
     id: int
     text: str
+    language: str = Field(description="The language `text` was written in.")
+    translation: str = Field(
+        "", description="`text` in the reader's language (?lang= or Accept-Language), if any."
+    )
     status: str
     is_seed: bool
     created_at: dt.datetime
@@ -109,6 +114,8 @@ def _statement(statement: Any) -> dict[str, Any]:
     return {
         "id": statement.pk,
         "text": statement.text,
+        "language": statement.language,
+        "translation": reader_translation(statement),
         "status": statement.status,
         "is_seed": statement.is_seed,
         "created_at": statement.created_at,

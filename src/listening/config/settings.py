@@ -35,6 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "listening.public",  # first: its runserver refuses an unsafe configuration
+    "modeltranslation",  # before the admin, which its translated fields patch
     "listening.config.apps.ListeningAdminConfig",  # django.contrib.admin, our site (admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "listening.api.language.ApiLanguageMiddleware",  # ?lang= / Accept-Language for /api/
     "django.middleware.common.CommonMiddleware",
     "listening.config.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +127,11 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Content in several languages (django-modeltranslation, see docs/data.md): a text missing in
+# the reader's language falls back to the default, then to whichever language it was written in.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "fr", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

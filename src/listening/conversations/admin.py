@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from modeltranslation.admin import TranslationAdmin
 
 from listening.conversations.models import (
     Conversation,
@@ -22,7 +23,7 @@ class InvitationCodeInline(admin.TabularInline[InvitationCode, Conversation]):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin[Conversation]):
+class ConversationAdmin(TranslationAdmin[Conversation]):
     list_display = ["topic", "slug", "programme", "session", "moderation", "is_closed", "links"]
     list_filter = ["moderation", "is_closed", "programme"]
     search_fields = ["topic", "slug", "description"]
@@ -41,7 +42,7 @@ class ConversationAdmin(admin.ModelAdmin[Conversation]):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin[Statement]):
+class StatementAdmin(TranslationAdmin[Statement]):
     """Read and search statements; approving and rejecting go through the moderation queue,
     so that every decision is in the audit log."""
 
@@ -50,6 +51,7 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
     search_fields = ["text"]
     readonly_fields = ["conversation", "author", "status", "is_seed", "external_id", "created_at"]
     fields = ["conversation", "text", "status", "is_seed", "author", "external_id", "created_at"]
+    fields += ["language", "translation"]  # the original's language; others side by side
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
         return (

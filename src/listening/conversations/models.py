@@ -11,7 +11,10 @@ from django.conf import settings
 from django.core.validators import MinLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from listening.programmes.content_languages import check_translations
 
 _SPACE = re.compile(r"\s+")
 # Joiners shape scripts (Persian, Indic) and emoji sequences: kept in the text, not in the key.
@@ -162,6 +165,9 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return self.topic
 
+    def clean(self) -> None:
+        check_translations(self, self.programme if self.programme_id else None)
+
     def is_open(self, at: object = None) -> bool:
         now = at or timezone.now()
         return (
@@ -229,6 +235,11 @@ class Participant(models.Model):
         return f"participant {self.pk}"
 
 
+def statement_language() -> str:
+    """The language of the page a statement is written on (the admin's or the site's)."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 class Statement(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="statements"
@@ -241,6 +252,12 @@ class Statement(models.Model):
         related_name="statements",
     )
     text = models.TextField(_("text"))
+    # The language `text` was written in; everyone votes on this one statement, and
+    # `translation` (translation_en, _fr, _es: modeltranslation) only helps other readers.
+    language = models.CharField(
+        _("original language"), max_length=8, choices=settings.LANGUAGES, default=statement_language
+    )
+    translation = models.TextField(_("translation"), blank=True, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING
     )
@@ -281,6 +298,10 @@ class Statement(models.Model):
         if update_fields is not None and "text" in update_fields:
             kwargs["update_fields"] = {*update_fields, "text_key"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        conversation = self.conversation if self.conversation_id else None
+        check_translations(self, conversation.programme if conversation else None)
 
 
 class Vote(models.Model):

@@ -37,6 +37,7 @@ from listening.programmes.services import (
     programme_upsert,
     session_upsert,
     theme_upsert,
+    translations_set,
 )
 from listening.voices.models import Voice
 from listening.voices.services import parse_offset, voice_create
@@ -125,6 +126,7 @@ class _Loader:
             axis_government=data["axes"]["government"],
             is_sample=True,
         )
+        translations_set(obj=programme, translations=_programme_translations(data))
         themes = {
             entry["slug"]: theme_upsert(
                 programme=programme,
@@ -136,6 +138,8 @@ class _Loader:
             )
             for position, entry in enumerate(data["themes"])
         }
+        for entry in data["themes"]:
+            translations_set(obj=themes[entry["slug"]], translations=entry.get("translations", {}))
         return programme, themes
 
     def organisations(self, data: list[dict[str, Any]]) -> dict[str, Organisation]:
@@ -206,6 +210,7 @@ class _Loader:
                 ],
                 outcome_documents=entry.get("outcome_documents", []),
             )
+            translations_set(obj=session, translations=entry.get("translations", {}))
             for position, item in enumerate(entry.get("participants", [])):
                 participation_add(
                     session=session,
@@ -290,10 +295,30 @@ class _Loader:
         conversation = conversation_import_polis(
             export=export, slug=data["slug"], session=sessions[data["session"]]
         )
+        translations_set(obj=conversation, translations=data.get("translations", {}))
+        for sid, entry in enumerate(statements):
+            translations_set(
+                obj=conversation.statements.get(external_id=sid),
+                translations={
+                    language: {"translation": text}
+                    for language, text in entry.get("translations", {}).items()
+                },
+            )
         for participant in conversation.participants.all():
             pid = int(participant.xid.rsplit("-", 1)[1])
             participant_set_constituency(participant=participant, constituency=constituencies[pid])
         opinion_refresh(conversation_id=conversation.pk)
+
+
+def _programme_translations(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """programme.json's {"fr": {"description": ..., "axes": {"people": ...}}} as columns."""
+    translations: dict[str, dict[str, str]] = {}
+    for language, fields in data.get("translations", {}).items():
+        flat = {name: value for name, value in fields.items() if name != "axes"}
+        for axis, text in fields.get("axes", {}).items():
+            flat[f"axis_{axis}"] = text
+        translations[language] = flat
+    return translations
 
 
 def load_demo(data_dir: Path = DATA_DIR) -> DemoReport:

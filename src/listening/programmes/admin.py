@@ -1,5 +1,7 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from listening.programmes.forms import SessionLocalTimesForm
 from listening.programmes.models import (
     AgendaItem,
     ListeningSession,
@@ -10,14 +12,14 @@ from listening.programmes.models import (
 )
 
 
-class ThemeInline(admin.TabularInline[Theme, Programme]):
+class ThemeInline(TranslationTabularInline[Theme, Programme]):
     model = Theme
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin[Programme]):
+class ProgrammeAdmin(TranslationAdmin[Programme]):
     list_display = ["name", "slug", "is_sample"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -25,13 +27,13 @@ class ProgrammeAdmin(admin.ModelAdmin[Programme]):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin[Theme]):
+class ThemeAdmin(TranslationAdmin[Theme]):
     list_display = ["name", "programme", "axis", "position"]
     list_filter = ["programme", "axis"]
     search_fields = ["name"]
 
 
-class AgendaItemInline(admin.TabularInline[AgendaItem, ListeningSession]):
+class AgendaItemInline(TranslationTabularInline[AgendaItem, ListeningSession]):
     model = AgendaItem
     extra = 0
 
@@ -48,7 +50,8 @@ class ParticipationInline(admin.TabularInline[Participation, ListeningSession]):
 
 
 @admin.register(ListeningSession)
-class ListeningSessionAdmin(admin.ModelAdmin[ListeningSession]):
+class ListeningSessionAdmin(TranslationAdmin[ListeningSession]):
+    form = SessionLocalTimesForm  # times typed and shown in the session's own zone
     list_display = ["title", "programme", "axis", "format", "status", "starts_at"]
     list_filter = ["programme", "status", "axis", "format", "themes"]
     search_fields = ["title", "summary"]

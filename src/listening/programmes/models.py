@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from listening.programmes.content_languages import check_translations
+
 
 class Axis(models.TextChoices):
     """The three axes of the Pact for the Future."""
@@ -39,6 +41,20 @@ class Role(models.TextChoices):
 LANGUAGE_CODES = {"en", "fr", "es", "ar", "pt", "ru", "zh", "ko", "de", "it", "tr"}
 
 
+def validate_languages(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Languages must be a list of language codes."))
+    unknown = sorted(set(value) - LANGUAGE_CODES)
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code(s): %(codes)s."), params={"codes": ", ".join(unknown)}
+        )
+
+
+def default_programme_languages() -> list[str]:
+    return ["en", "fr", "es"]
+
+
 class Programme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -47,6 +63,12 @@ class Programme(models.Model):
     axis_planet = models.TextField(_("planet axis"), blank=True)
     axis_government = models.TextField(_("government axis"), blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    languages = models.JSONField(
+        _("languages"),
+        default=default_programme_languages,
+        validators=[validate_languages],
+        help_text=_("The languages its content is published in."),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -64,6 +86,9 @@ class Programme(models.Model):
             Axis.GOVERNMENT: self.axis_government,
         }
         return [(axis.value, str(axis.label), texts[axis]) for axis in Axis]
+
+    def clean(self) -> None:
+        check_translations(self, self)
 
 
 class Theme(models.Model):
@@ -87,6 +112,9 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        check_translations(self, self.programme if self.programme_id else None)
+
 
 def validate_timezone(value: str) -> None:
     try:
@@ -96,16 +124,6 @@ def validate_timezone(value: str) -> None:
             _("%(value)s is not a time zone: use an IANA name such as Africa/Johannesburg."),
             params={"value": value},
         ) from None
-
-
-def validate_languages(value: object) -> None:
-    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ValidationError(_("Languages must be a list of language codes."))
-    unknown = sorted(set(value) - LANGUAGE_CODES)
-    if unknown:
-        raise ValidationError(
-            _("Unknown language code(s): %(codes)s."), params={"codes": ", ".join(unknown)}
-        )
 
 
 class ListeningSession(models.Model):
@@ -148,6 +166,7 @@ class ListeningSession(models.Model):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A session must end after it starts.")})
+        check_translations(self, self.programme if self.programme_id else None)
 
     @property
     def local_timezone(self) -> zoneinfo.ZoneInfo:
@@ -173,6 +192,9 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_translations(self, self.session.programme if self.session_id else None)
 
 
 class OutcomeDocument(models.Model):

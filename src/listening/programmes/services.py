@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from listening.people.models import Organisation, Person
+from listening.programmes.content_languages import language_name, translated_fields
 from listening.programmes.models import (
     AgendaItem,
     ListeningSession,
@@ -95,3 +98,30 @@ def participation_add(
     participation.full_clean()
     participation.save()
     return participation
+
+
+@transaction.atomic
+def translations_set(
+    *, obj: models.Model, translations: Mapping[str, Mapping[str, str]]
+) -> models.Model:
+    """Store a row's text in other languages: {"fr": {"title": "..."}, "es": {...}}.
+
+    Any translated model (programme, theme, session, agenda item, organisation, conversation,
+    statement, voice). The row is validated as a whole, so a language its programme does not
+    use is refused with the field's message, and nothing is saved.
+    """
+    columns = translated_fields(type(obj))
+    for language, fields in translations.items():
+        for field, value in fields.items():
+            by_language = {code: column for column, code in columns.get(field, [])}
+            if language not in by_language:
+                raise ValidationError(
+                    {
+                        field: _("%(field)s cannot be given in %(language)s.")
+                        % {"field": field, "language": language_name(language)}
+                    }
+                )
+            setattr(obj, by_language[language], value)
+    obj.full_clean()
+    obj.save()
+    return obj

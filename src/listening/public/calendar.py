@@ -22,8 +22,11 @@ def session_event(session: ListeningSession, url: str, stamp: object) -> Event:
     event = Event()
     event.add("uid", f"listening-session-{session.pk}-{session.slug}")
     event.add("dtstamp", stamp)
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
+    # In the session's own zone: the feed carries TZID (and a VTIMEZONE, added in build()), so
+    # a calendar shows "09:00 Bogotá" as the organisers wrote it, and the instant stays exact.
+    zone = session.local_timezone
+    event.add("dtstart", session.starts_at.astimezone(zone))
+    event.add("dtend", session.ends_at.astimezone(zone))
     event.add("summary", session.title)
     if session.summary:
         event.add("description", session.summary)
@@ -45,6 +48,7 @@ def build(request: HttpRequest, sessions: Iterable[ListeningSession]) -> bytes:
     for session in sessions:
         url = request.build_absolute_uri(reverse("public:session", args=[session.slug]))
         calendar.add_component(session_event(session, url, stamp))
+    calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
 

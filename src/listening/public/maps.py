@@ -43,7 +43,7 @@ def world_map(cities: list[CityParticipation]) -> SafeString:
             "%(city)s: %(count)s taking part",
             "%(city)s: %(count)s taking part",
             item.participation,
-        ) % {"city": item.city.name, "count": item.participation}
+        ) % {"city": item.city.local_name, "count": item.participation}
         markers.append(
             f'<circle class="marker" cx="{x}" cy="{y}" '
             f'r="{marker_radius(item.participation, largest)}" '

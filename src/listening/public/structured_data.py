@@ -30,8 +30,9 @@ def session_event(session: ListeningSession, speakers: list[Participation], url:
         "@type": "Event",
         "name": session.title,
         "description": session.summary,
-        "startDate": session.starts_at.isoformat(),
-        "endDate": session.ends_at.isoformat(),
+        # With the session's own UTC offset, as schema.org and search engines expect.
+        "startDate": session.starts_at.astimezone(session.local_timezone).isoformat(),
+        "endDate": session.ends_at.astimezone(session.local_timezone).isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": _MODES.get(session.format, _MODES[SessionFormat.ONLINE]),
         "url": url,

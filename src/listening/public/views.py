@@ -189,7 +189,7 @@ def voice_card(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404(_("No such voice."))
     heard_at = voice.session.title
     if voice.city is not None:
-        heard_at = f"{heard_at} · {voice.city.name}"
+        heard_at = f"{heard_at} · {voice.city.local_name}"
     content = {
         "quote": voice.text,
         "speaker": speaker_display(voice),
@@ -231,7 +231,7 @@ def cities_geojson(request: HttpRequest) -> HttpResponse:
                 "coordinates": [item.city.longitude, item.city.latitude],
             },
             "properties": {
-                "name": item.city.name,
+                "name": item.city.local_name,
                 "country": item.city.country,
                 "country_name": country_name(item.city.country),
                 "region": item.city.region,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from listening.people.models import PersonKind
+from listening.programmes.content_languages import check_translations
 from listening.programmes.models import Axis
 
 
@@ -38,6 +39,9 @@ class Voice(models.Model):
     )
     text = models.TextField(_("text"))
     language = models.CharField(_("original language"), max_length=8, choices=VoiceLanguage.choices)
+    # Per-language columns (translation_en, _fr, _es: django-modeltranslation, translation.py);
+    # `text` stays the words as spoken, in `language`.
+    translation = models.TextField(_("translation"), blank=True, default="")
     kind = models.CharField(
         _("kind"), max_length=20, choices=VoiceKind.choices, default=VoiceKind.QUOTE
     )
@@ -117,6 +121,7 @@ class Voice(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+        check_translations(self, self.session.programme if self.session_id else None)
 
     @property
     def is_attributed(self) -> bool:

@@ -165,7 +165,7 @@ def speaker_display(voice: Voice) -> str:
         return voice.speaker.name
     who = str(ANONYMOUS_SPEAKERS.get(voice.speaker_kind, _("A participant")))  # type: ignore[call-overload]
     if voice.city is not None:
-        return gettext("%(who)s from %(city)s") % {"who": who, "city": voice.city.name}
+        return gettext("%(who)s from %(city)s") % {"who": who, "city": voice.city.local_name}
     return who
 
 

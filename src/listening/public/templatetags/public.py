@@ -8,6 +8,7 @@ from django.urls import translate_url
 from django.utils.formats import number_format
 
 from listening.places.selectors import country_name
+from listening.programmes import content_languages
 from listening.voices.models import Voice
 from listening.voices.selectors import speaker_display
 
@@ -20,6 +21,17 @@ def number(value: Any) -> str:
     if value in (None, ""):
         return ""
     return number_format(value, force_grouping=True)
+
+
+@register.filter
+def reader_translation(obj: Any) -> str:
+    return content_languages.reader_translation(obj)
+
+
+@register.filter
+def original_language(obj: Any) -> str:
+    """The name, in the reader's language, of the language a voice or statement is in."""
+    return content_languages.language_name(str(getattr(obj, "language", "") or ""))
 
 
 @register.filter
