@@ -86,7 +86,7 @@ def demo_remove(*, data_dir: Path = DATA_DIR) -> RemovalReport:
     cities = [
         city.pk
         for city in City.objects.filter(name__in=names)
-        .filter(people__isnull=True, voices__isnull=True)
+        .filter(people__isnull=True, voices__isnull=True, sessions__isnull=True)
         .distinct()
         if (city.name, city.country) in keys
     ]

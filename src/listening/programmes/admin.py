@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from listening.programmes.forms import ListeningSessionForm
 from listening.programmes.models import (
     AgendaItem,
     ListeningSession,
@@ -56,3 +57,5 @@ class ListeningSessionAdmin(admin.ModelAdmin[ListeningSession]):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes"]
     inlines = [AgendaItemInline, ParticipationInline, OutcomeDocumentInline]
+    form = ListeningSessionForm
+    autocomplete_fields = ["venue_city"]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from listening.programmes.models import LANGUAGE_CODES
+from listening.programmes.models import LANGUAGE_CODES, ListeningSession
 
 
 def _language_name(code: str) -> str:
@@ -38,3 +38,12 @@ class LanguagesField(forms.TypedMultipleChoiceField):
 
     def prepare_value(self, value: Any) -> Any:
         return list(value) if isinstance(value, list | tuple) else value
+
+
+class ListeningSessionForm(forms.ModelForm[ListeningSession]):
+    languages = LanguagesField()
+
+    class Meta:
+        model = ListeningSession
+        # The admin passes its own field list; every model field is editable there.
+        fields = "__all__"  # noqa: DJ007
