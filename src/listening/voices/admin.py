@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from listening.dataio.admin import SpreadsheetMixin
 from listening.voices.models import Voice
+from listening.voices.resources import VoiceResource
 
 
 @admin.register(Voice)
-class VoiceAdmin(admin.ModelAdmin[Voice]):
+class VoiceAdmin(SpreadsheetMixin, admin.ModelAdmin[Voice]):
+    resource_classes = [VoiceResource]
     list_display = ["__str__", "session", "speaker", "language", "kind", "status"]
     list_filter = ["status", "language", "kind", "axis", "speaker_kind", "session", "themes"]
     search_fields = ["text", "speaker__name", "session__title"]
