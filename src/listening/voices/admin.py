@@ -9,7 +9,16 @@ from listening.voices.resources import VoiceResource
 class VoiceAdmin(SpreadsheetMixin, admin.ModelAdmin[Voice]):
     resource_classes = [VoiceResource]
     list_display = ["__str__", "session", "speaker", "language", "kind", "status"]
-    list_filter = ["status", "language", "kind", "axis", "speaker_kind", "session", "themes"]
+    list_filter = [
+        "status",
+        "attribution_consent",
+        "language",
+        "kind",
+        "axis",
+        "speaker_kind",
+        "session",
+        "themes",
+    ]
     search_fields = ["text", "speaker__name", "session__title"]
     list_select_related = ["session", "speaker"]
     autocomplete_fields = ["speaker", "city", "session"]
