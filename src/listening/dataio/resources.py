@@ -10,7 +10,7 @@ import tablib
 from import_export import resources
 from import_export.results import Result
 
-MAX_ROWS = 10_000
+MAX_ROWS = 1_000
 
 
 class ImportFileError(ValueError):
