@@ -98,3 +98,9 @@ def test_admin_programme_data_download_zip(admin_client):
     assert (
         "status" not in dataset_read(public.read(f"{programme.slug}/voices.csv"), "v.csv").headers
     )
+
+
+def test_admin_import_of_50000_rows_is_refused_with_a_message(admin_client):
+    page = _upload(admin_client, _rows(50_000)).content.decode()
+    assert "The file has 50,000 rows; at most 1,000 are imported at a time." in page
+    assert not Organisation.objects.exists()

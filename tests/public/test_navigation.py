@@ -106,3 +106,33 @@ def test_voice_cards_link_through_the_quote_without_permalink_text(client):
     for voice in voices:
         assert f'href="/voices/{voice.pk}/">{voice.text}</a>' in page
         assert f'href="/people/{voice.speaker.slug}/">{voice.speaker.name}</a>' in page
+
+
+def _count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_person_and_organisation_pages_query_count_does_not_grow(client):
+    organisation = factories.OrganisationFactory()
+    person = factories.PersonFactory(organisation=organisation)
+
+    def add_session():
+        session = factories.ListeningSessionFactory()
+        factories.ParticipationFactory(session=session, person=person)
+        factories.ParticipationFactory(
+            session=session, person=None, organisation=organisation, role=Role.PARTNER
+        )
+        factories.VoiceFactory(session=session, speaker=person)
+        factories.PersonFactory(organisation=organisation)
+
+    add_session()
+    paths = [f"/people/{person.slug}/", f"/organisations/{organisation.slug}/"]
+    few = [_count_queries(client, path) for path in paths]
+    for _ in range(5):
+        add_session()
+    assert [_count_queries(client, path) for path in paths] == few
