@@ -33,7 +33,7 @@ setup: $(BIN)/listening assets messages
 
 run: setup
 	$(BIN)/listening migrate --no-input
-	$(BIN)/listening demo
+	if [ "$${DEMO:-1}" != 0 ]; then $(BIN)/listening demo; fi
 	DEBUG=$${DEBUG:-1} $(BIN)/listening runserver 127.0.0.1:$(PORT)
 
 test: setup

@@ -22,6 +22,8 @@ def test_admin_add_ambiguous_city_shows_candidates(admin_client):
     page = response.content.decode()
     assert "is ambiguous" in page
     assert page.count("Springfield, US (GeoNames") >= 2
+    assert "Please give the GeoNames id of the one you mean." in page
+    assert "--geonames-id" not in page  # command-line wording has no place in a form
     assert not City.objects.exists()
 
 

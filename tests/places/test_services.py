@@ -29,6 +29,12 @@ def test_city_add_command_prints_the_city(capsys):
 
 
 def test_city_add_command_ambiguous_is_a_command_error():
-    with pytest.raises(CommandError, match="ambiguous"):
+    with pytest.raises(CommandError, match="ambiguous") as excinfo:
         call_command("city-add", "Valencia")
+    assert str(excinfo.value).endswith("Please give --country (and if needed --geonames-id).")
     assert not City.objects.exists()
+
+
+def test_city_add_command_ambiguous_in_a_country_asks_for_the_geonames_id():
+    with pytest.raises(CommandError, match=r"Please give --geonames-id\.$"):
+        call_command("city-add", "Springfield", "--country", "US")

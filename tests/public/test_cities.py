@@ -16,10 +16,12 @@ def test_city_index_draws_one_marker_per_city_and_a_table(client):
     page = client.get("/cities/").content.decode()
     assert page.count('class="marker"') == 3
     assert '<svg class="world-map"' in page
-    assert 'role="img"' in page
+    assert 'role="group"' in page
     assert '<desc id="map-desc">3 cities' in page
     for city in cities:
-        assert f"<td>{city.name}</td>" in page
+        # The table row and the map marker both lead to the city's voices.
+        assert f'<td><a href="/voices/?city={city.pk}">{city.name}</a></td>' in page
+        assert f'<a href="/voices/?city={city.pk}" aria-label="Voices from {city.name}">' in page
 
 
 def test_city_index_marker_size_grows_with_participation(client):

@@ -9,7 +9,11 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from listening.api.conversations import router as conversations_router
+from listening.api.people import router as people_router
+from listening.api.places import router as places_router
+from listening.api.programmes import router as programmes_router
 from listening.api.schemas import ObjectParser
+from listening.api.voices import router as voices_router
 from listening.conversations.models import Conversation
 from listening.conversations.services import ConversationError, RateLimited
 
@@ -21,6 +25,10 @@ api = NinjaAPI(
     parser=ObjectParser(),
 )
 api.add_router("/conversations/", conversations_router)
+api.add_router("/sessions/", programmes_router)
+api.add_router("/voices/", voices_router)
+api.add_router("/", people_router)
+api.add_router("/cities/", places_router)
 
 
 @api.get("/health", tags=["health"], summary="Is the server up")

@@ -239,3 +239,5 @@ CONTENT_SECURITY_POLICY = {
 }
 # The API's docs page is served from ninja's own static files, never from a CDN.
 INSTALLED_APPS += ["ninja"]
+INSTALLED_APPS += ["import_export"]  # spreadsheet import and export in the admin (docs/data.md)
+INSTALLED_APPS += ["listening.dashboard"]  # the organisers' dashboard as the admin's front page

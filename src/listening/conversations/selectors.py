@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from listening.analysis.routing import priority
 from listening.conversations.models import (
@@ -266,6 +267,16 @@ def opinion_public(*, conversation: Conversation, snapshot: OpinionSnapshot) -> 
     out["attributes_withheld"] = withheld
     out["min_group_size"] = minimum
     return out
+
+
+def conversations_open(limit: int = 5) -> list[Conversation]:
+    """Conversations open now (not closed, opened, not past their closing date), newest first."""
+    now = timezone.now()
+    return list(
+        Conversation.objects.filter(is_closed=False, opens_at__lte=now)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("-opens_at", "-id")[:limit]
+    )
 
 
 def conversation_list() -> QuerySet[Conversation]:

@@ -75,3 +75,45 @@ def people_countries() -> set[str]:
 
 def organisations_countries() -> set[str]:
     return set(organisations_involved().exclude(country="").values_list("country", flat=True))
+
+
+def person_public(slug: str) -> Person | None:
+    """A listed person with organisation, city and the sessions they took part in; None if
+    they did not consent to be listed (or there is no such person)."""
+    return (
+        Person.objects.filter(consent_listed=True, slug=slug)
+        .select_related("organisation", "city")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("session").order_by(
+                    "-session__starts_at", "id"
+                ),
+            )
+        )
+        .first()
+    )
+
+
+def organisation_public(slug: str) -> Organisation | None:
+    """An organisation involved in the programme, with its own participations (``.sessions``)
+    and its listed members (``.listed_members``); others are never returned."""
+    return (
+        organisations_involved()
+        .filter(slug=slug)
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("session").order_by(
+                    "-session__starts_at", "id"
+                ),
+                to_attr="sessions",
+            ),
+            Prefetch(
+                "members",
+                queryset=Person.objects.filter(consent_listed=True).order_by("name", "id"),
+                to_attr="listed_members",
+            ),
+        )
+        .first()
+    )

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from listening.places.gazetteer import GazetteerError, find_city
 from listening.places.models import City
@@ -14,10 +16,14 @@ class CityAddForm(forms.ModelForm[City]):
     """Adding a city asks only for its name and country; GeoNames fills in the rest."""
 
     country_hint = forms.CharField(
-        label="Country", max_length=60, help_text="ISO 3166-1 code (ZA) or name (South Africa)"
+        label=_("Country"),
+        max_length=60,
+        help_text=_("ISO 3166-1 code (ZA) or name (South Africa)"),
     )
     geonames_hint = forms.IntegerField(
-        label="GeoNames id", required=False, help_text="Only when several cities match."
+        label=_("GeoNames id"),
+        required=False,
+        help_text=_("Only when several cities match: the number shown after “GeoNames”."),
     )
 
     class Meta:
@@ -31,9 +37,17 @@ class CityAddForm(forms.ModelForm[City]):
             try:
                 place = find_city(name, country, geonames_id=data.get("geonames_hint"))
             except GazetteerError as exc:
-                raise forms.ValidationError(str(exc)) from None
+                raise forms.ValidationError(
+                    exc.with_hint(
+                        country=gettext("the country"),
+                        geonames_id=gettext("the GeoNames id of the one you mean"),
+                    )
+                ) from None
             if City.objects.filter(geonames_id=place.geonames_id).exists():
-                raise forms.ValidationError(f"{place.name} ({place.country}) is already listed.")
+                raise forms.ValidationError(
+                    gettext("%(city)s is already listed.")
+                    % {"city": f"{place.name} ({place.country})"}
+                )
             for field in ("name", "country", "region", "latitude", "longitude", "population"):
                 setattr(self.instance, field, getattr(place, field))
             self.instance.geonames_id = place.geonames_id

@@ -18,11 +18,29 @@ from listening.places.regions import WorldRegion, region_for_country
 
 
 class GazetteerError(ValueError):
-    """A city that cannot be resolved to exactly one GeoNames place; the message says why."""
+    """A city that cannot be resolved to exactly one GeoNames place; the message says why.
 
-    def __init__(self, message: str, candidates: list[Place] | None = None) -> None:
+    The message does not say how to choose: a command asks for ``--geonames-id``, a form for
+    its own field. ``needs`` names what would pick one of the ``candidates`` ("geonames_id",
+    or "country" first), and ``with_hint`` words it in the caller's terms.
+    """
+
+    def __init__(
+        self, message: str, candidates: list[Place] | None = None, needs: str = ""
+    ) -> None:
         super().__init__(message)
+        self.message = message
         self.candidates = candidates or []
+        self.needs = needs
+
+    def with_hint(self, *, country: str, geonames_id: str) -> str:
+        """The message and what to give to choose, e.g. with_hint(country="--country",
+        geonames_id="--geonames-id") on the command line."""
+        if self.needs == "geonames_id":
+            return f"{self.message} Please give {geonames_id}."
+        if self.needs == "country":
+            return f"{self.message} Please give {country} (and if needed {geonames_id})."
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -132,10 +150,9 @@ def find_city(name: str, country: str | None = None, *, geonames_id: int | None 
         raise GazetteerError(f"No city called {name!r}{where} in the GeoNames gazetteer.")
     if len(candidates) > 1:
         listed = "; ".join(p.describe() for p in candidates[:10])
-        hint = "give --geonames-id" if code else "give the country (and if needed --geonames-id)"
         raise GazetteerError(
-            f"{name!r}{where} is ambiguous, {len(candidates)} places match: {listed}. "
-            f"Please {hint}.",
+            f"{name!r}{where} is ambiguous, {len(candidates)} places match: {listed}.",
             candidates,
+            needs="geonames_id" if code else "country",
         )
     return candidates[0]

@@ -106,6 +106,10 @@ def cities_represented() -> list[CityParticipation]:
     ]
 
 
+def city_by_id(pk: int | None) -> City | None:
+    return City.objects.filter(pk=pk).first() if pk else None
+
+
 def cities_by_region(cities: list[CityParticipation]) -> list[RegionGroup]:
     """Group cities by world region, then country (names in the active language)."""
     tree: dict[str, dict[str, list[CityParticipation]]] = defaultdict(lambda: defaultdict(list))

@@ -11,7 +11,7 @@ def city_add(*, name: str, country: str | None = None, geonames_id: int | None =
     """Resolve a city in the gazetteer and store it (once: adding it again returns the same row).
 
     Raises places.gazetteer.GazetteerError, with the candidates, when the name is unknown or
-    ambiguous.
+    ambiguous; its ``with_hint`` says how to choose in the caller's words.
     """
     place = find_city(name, country, geonames_id=geonames_id)
     city, _ = City.objects.get_or_create(

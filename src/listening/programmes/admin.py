@@ -1,7 +1,15 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from listening.programmes.forms import SessionLocalTimesForm
+from listening.dataio.admin import SpreadsheetMixin
+from listening.dataio.export import Audience, programme_export_zip
+from listening.programmes.forms import ListeningSessionForm
 from listening.programmes.models import (
     AgendaItem,
     ListeningSession,
@@ -10,6 +18,7 @@ from listening.programmes.models import (
     Programme,
     Theme,
 )
+from listening.programmes.resources import ListeningSessionResource
 
 
 class ThemeInline(TranslationTabularInline[Theme, Programme]):
@@ -24,6 +33,43 @@ class ProgrammeAdmin(TranslationAdmin[Programme]):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeInline]
+    readonly_fields = ["data"]
+
+    @admin.display(description=_("data"))
+    def data(self, obj: Programme) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:programmes_programme_data", args=[obj.pk])
+        return format_html(
+            '<a href="{}?audience=organisers">{}</a> · <a href="{}?audience=public">{}</a>',
+            url,
+            gettext("Everything, for organisers (zip)"),
+            url,
+            gettext("The public export (zip)"),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:pk>/data.zip",
+                self.admin_site.admin_view(self.download_data),
+                name="programmes_programme_data",
+            )
+        ]
+        return own + super().get_urls()
+
+    def download_data(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Sessions, people, organisations and voices as CSV, XLSX and JSON in one zip (what
+        `listening export-data` writes; docs/data.md says what each audience gets)."""
+        programme = get_object_or_404(Programme, pk=pk)
+        if not self.has_view_permission(request, programme):
+            return HttpResponse(status=403)
+        audience: Audience = "public" if request.GET.get("audience") == "public" else "organisers"
+        response = HttpResponse(
+            programme_export_zip(programme, audience=audience), content_type="application/zip"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{audience}.zip"'
+        return response
 
 
 @admin.register(Theme)
@@ -50,8 +96,9 @@ class ParticipationInline(admin.TabularInline[Participation, ListeningSession]):
 
 
 @admin.register(ListeningSession)
-class ListeningSessionAdmin(TranslationAdmin[ListeningSession]):
-    form = SessionLocalTimesForm  # times typed and shown in the session's own zone
+class ListeningSessionAdmin(SpreadsheetMixin, TranslationAdmin[ListeningSession]):
+    form = ListeningSessionForm  # times in the session's own zone, languages as checkboxes
+    resource_classes = [ListeningSessionResource]
     list_display = ["title", "programme", "axis", "format", "status", "starts_at"]
     list_filter = ["programme", "status", "axis", "format", "themes"]
     search_fields = ["title", "summary"]
@@ -59,3 +106,5 @@ class ListeningSessionAdmin(TranslationAdmin[ListeningSession]):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes"]
     inlines = [AgendaItemInline, ParticipationInline, OutcomeDocumentInline]
+    form = ListeningSessionForm
+    autocomplete_fields = ["venue_city"]

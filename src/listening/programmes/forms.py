@@ -1,4 +1,5 @@
-"""Admin forms of the programmes app."""
+"""Admin forms of the programmes app: sessions' times in their own zone, languages as
+checkboxes."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from listening.programmes.models import LANGUAGE_CODES, ListeningSession
 from listening.programmes.times import instant_to_local, local_to_instant, timezone_choices
 
 TIME_FIELDS = ("starts_at", "ends_at")
@@ -54,3 +57,41 @@ class SessionLocalTimesForm(forms.ModelForm):  # type: ignore[type-arg]
             except ValidationError as error:
                 self.add_error(name, error)
         return cleaned
+
+
+def _language_name(code: str) -> str:
+    try:
+        info = get_language_info("zh-hans" if code == "zh" else code)
+    except KeyError:
+        return code
+    return f"{info['name_translated']} ({info['name_local']})"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages a session or conversation may use, English, French and Spanish first."""
+    first = ["en", "fr", "es"]
+    rest = sorted(LANGUAGE_CODES - set(first))
+    return [(code, _language_name(code)) for code in [*first, *rest]]
+
+
+class LanguagesField(forms.TypedMultipleChoiceField):
+    """A list of language codes, ticked rather than typed as JSON."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("languages"))
+        kwargs.setdefault("required", False)
+        super().__init__(choices=language_choices, coerce=str, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return list(value) if isinstance(value, list | tuple) else value
+
+
+class ListeningSessionForm(SessionLocalTimesForm):
+    languages = LanguagesField()
+
+    class Meta:
+        model = ListeningSession
+        # The admin passes its own field list; every model field is editable there.
+        fields = "__all__"  # noqa: DJ007

@@ -143,6 +143,21 @@ class ListeningSession(models.Model):
     languages = models.JSONField(_("languages"), default=list, validators=[validate_languages])
     summary = models.TextField(_("summary"), blank=True)
     recording_url = models.URLField(_("recording URL"), blank=True)
+    venue_city = models.ForeignKey(
+        "places.City",
+        verbose_name=_("city of the venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text=_("For a session held in person; add a missing city with the + button."),
+    )
+    venue_address = models.CharField(_("venue and address"), max_length=300, blank=True)
+    online_url = models.URLField(
+        _("link to join online"),
+        blank=True,
+        help_text=_("The video call or stream that participants join."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )

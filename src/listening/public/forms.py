@@ -60,6 +60,8 @@ class VoiceFilterForm(FilterForm):
     speaker_kind = forms.ChoiceField(
         label=_("Kind of speaker"), required=False, choices=_with_all(PersonKind.choices)
     )
+    # Set by the links of the cities page and map ("the voices from this city").
+    city = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_q(self) -> str:
         return str(self.cleaned_data.get("q") or "")[:MAX_QUERY_LENGTH]

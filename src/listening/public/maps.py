@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 import pycountry
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -49,6 +50,17 @@ def world_map(cities: list[CityParticipation]) -> SafeString:
             f'r="{marker_radius(item.participation, largest)}" '
             f'data-city="{item.city.pk}"><title>{escape(label)}</title></circle>'
         )
+    # A marker leads to the city's voices (when it has published ones); the map is then a
+    # group of links rather than an image, whose content must not be interactive.
+    voices_url = reverse("public:voices")
+    ordered = sorted(cities, key=lambda c: (-c.participation, c.city.name))
+    markers = [
+        f'<a href="{voices_url}?city={item.city.pk}" aria-label="'
+        f'{escape(_("Voices from %(city)s") % {"city": item.city.name})}">{marker}</a>'
+        if item.voices
+        else marker
+        for marker, item in zip(markers, ordered, strict=True)
+    ]
     title = _("Map of the cities represented")
     description = ngettext(
         "%(count)s city, each shown by a circle sized by participation. "
@@ -58,7 +70,7 @@ def world_map(cities: list[CityParticipation]) -> SafeString:
         len(cities),
     ) % {"count": len(cities)}
     return mark_safe(
-        f'<svg class="world-map" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" role="img" '
+        f'<svg class="world-map" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" role="group" '
         f'aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="map-title">{escape(title)}</title>'
         f'<desc id="map-desc">{escape(description)}</desc>'

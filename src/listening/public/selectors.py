@@ -69,7 +69,7 @@ def sessions_upcoming(limit: int = 3) -> list[ListeningSession]:
 def session_detail(slug: str) -> ListeningSession | None:
     """A session with its agenda, themes, outcome documents and public participations."""
     return (
-        ListeningSession.objects.select_related("programme")
+        ListeningSession.objects.select_related("programme", "venue_city")
         .prefetch_related(
             "themes",
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "id")),

@@ -15,5 +15,7 @@ urlpatterns = [
     path("cities/", views.city_index, name="cities"),
     path("cities.geojson", views.cities_geojson, name="cities-geojson"),
     path("people/", views.people_index, name="people"),
+    path("people/<slug:slug>/", views.person_page, name="person"),
     path("organisations/", views.organisation_index, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_page, name="organisation"),
 ]

@@ -19,15 +19,19 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from listening.conversations.selectors import conversations_open
 from listening.people.selectors import (
+    organisation_public,
     organisations_countries,
     organisations_involved,
     people_countries,
     people_listed,
+    person_public,
 )
 from listening.places.selectors import (
     cities_by_region,
     cities_represented,
+    city_by_id,
     country_choices,
     country_name,
 )
@@ -54,6 +58,7 @@ from listening.voices.selectors import (
     voice_list,
     voice_published,
     voice_theme_choices,
+    voices_attributed_to,
     voices_in_order,
     voices_latest,
 )
@@ -94,6 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "counters": counters,
             "latest_voices": voices_latest(5) if programme else [],
             "upcoming": sessions_upcoming(3) if programme else [],
+            "open_conversations": conversations_open(),
         },
     )
 
@@ -155,14 +161,15 @@ def voice_index(request: HttpRequest) -> HttpResponse:
         session=list(session_list(SessionFilters()).values_list("slug", "title")),
         country=voice_country_choices(),
     )
-    voices = voice_list(VoiceFilters(**form.values()))
+    values = form.values()
+    voices = voice_list(VoiceFilters(**values))
     page = _page(request, voices.values_list("pk", flat=True))
     page.object_list = voices_in_order(list(page.object_list))
     return _render_list(
         request,
         "public/voices/index.html",
         "public/voices/_results.html",
-        {"form": form, "page_obj": page},
+        {"form": form, "page_obj": page, "city": city_by_id(values.get("city"))},
     )
 
 
@@ -270,3 +277,20 @@ def organisation_index(request: HttpRequest) -> HttpResponse:
         "public/organisations/_results.html",
         {"form": form, "page_obj": _page(request, organisations)},
     )
+
+
+def person_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A listed person: the sessions they took part in and the voices quoted under their name."""
+    person = person_public(slug)
+    if person is None:
+        raise Http404(_("No such person."))
+    voices = list(voices_attributed_to(person.pk))
+    return render(request, "public/people/detail.html", {"person": person, "voices": voices})
+
+
+def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation involved: its sessions and its members who agreed to be listed."""
+    organisation = organisation_public(slug)
+    if organisation is None:
+        raise Http404(_("No such organisation."))
+    return render(request, "public/organisations/detail.html", {"organisation": organisation})

@@ -37,6 +37,7 @@ class VoiceFilters:
     country: str = ""
     speaker_kind: str = ""
     q: str = ""
+    city: int | None = None
 
 
 def published_voices() -> QuerySet[Voice]:
@@ -102,6 +103,8 @@ def voice_list(filters: VoiceFilters) -> QuerySet[Voice]:
         voices = voices.filter(city__country=filters.country)
     if filters.speaker_kind:
         voices = voices.filter(speaker_kind=filters.speaker_kind)
+    if filters.city:
+        voices = voices.filter(city_id=filters.city)
     if filters.q:
         voices = voice_search(filters.q, voices)
     return voices
@@ -119,6 +122,17 @@ def voices_in_order(ids: list[int]) -> list[Voice]:
 
 def voice_published(pk: int) -> Voice | None:
     return published_voices().prefetch_related("themes").filter(pk=pk).first()
+
+
+def voices_attributed_to(person_id: int) -> QuerySet[Voice]:
+    """Published voices quoted under this person's name: only with the voice's attribution
+    consent and the speaker's consents to be listed and quoted (Voice.is_attributed)."""
+    return published_voices().filter(
+        speaker_id=person_id,
+        attribution_consent=True,
+        speaker__consent_listed=True,
+        speaker__consent_quoted=True,
+    )
 
 
 def voices_latest(limit: int = 5) -> list[Voice]:

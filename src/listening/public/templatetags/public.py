@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 
 from listening.places.selectors import country_name
 from listening.programmes import content_languages
+from listening.public.navigation import real_link as _real_link
 from listening.voices.models import Voice
 from listening.voices.selectors import speaker_display
 
@@ -42,6 +43,12 @@ def speaker(voice: Voice) -> str:
 @register.filter
 def country(code: str) -> str:
     return country_name(code) if code else ""
+
+
+@register.filter
+def real_link(url: str) -> str:
+    """The link, or "" when it points at a placeholder domain such as example.org."""
+    return _real_link(url or "")
 
 
 @register.simple_tag(takes_context=True)

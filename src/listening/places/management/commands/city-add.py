@@ -22,7 +22,9 @@ class Command(BaseCommand):
                 name=options["name"], country=options["country"], geonames_id=options["geonames_id"]
             )
         except GazetteerError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(
+                exc.with_hint(country="--country", geonames_id="--geonames-id")
+            ) from None
         self.stdout.write(
             f"{city.name}, {city.country} — {city.get_region_display()} "
             f"({city.latitude:.4f}, {city.longitude:.4f}), GeoNames {city.geonames_id}"

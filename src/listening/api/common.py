@@ -1,0 +1,68 @@
+"""What the read routers share: the reader's language and the page shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+LANG_DESCRIPTION = (
+    "Language of labels and translated content (en, fr, es); without it, Accept-Language."
+)
+
+
+class Pages(PageNumberPagination):
+    """``?page=N&page_size=M`` (at most 100); answers ``{"items": [...], "count": N}``."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+
+
+def reader_language(request: HttpRequest, lang: str) -> str:
+    """Activate ``?lang=`` when it is a site language, else the language of Accept-Language
+    (or the language cookie). LocaleMiddleware gives every path without a language prefix,
+    /api/ among them, the default language, so the API chooses here. Returns the language."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    chosen = lang if lang in codes else translation.get_language_from_request(request)
+    translation.activate(chosen)
+    request.LANGUAGE_CODE = chosen
+    return chosen
+
+
+class Detail(Schema):
+    detail: str
+
+
+class Named(Schema):
+    slug: str
+    name: str
+
+
+class CityRef(Schema):
+    id: int
+    name: str
+    country: str
+    country_name: str
+
+
+class Converted:
+    """A queryset that the paginator counts and slices, turned into dicts only for its page."""
+
+    def __init__(self, rows: Any, convert: Callable[[Any], dict[str, Any]]) -> None:
+        self.rows, self.convert = rows, convert
+
+    def all(self) -> Any:
+        return self.rows.all()
+
+    def __len__(self) -> int:
+        return int(self.rows.count())
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [self.convert(row) for row in self.rows[index]]
