@@ -51,3 +51,36 @@ def test_main_bad_input_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def test_main_empty_folder_exits_2(tmp_path: Path) -> None:
     assert main(["opinions", str(tmp_path), "--json", str(tmp_path / "o.json")]) == 2
+
+
+def test_main_unknown_method_exits_2_naming_the_choices(tmp_path: Path) -> None:
+    _export(tmp_path / "conv")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "listening.analysis",
+            "opinions",
+            str(tmp_path / "conv"),
+            "--json",
+            str(tmp_path / "o.json"),
+            "--method",
+            "magic",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "magic" in done.stderr
+    assert "polis" in done.stderr
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_main_opinions_method_polis_and_listening_both_write_groups(tmp_path: Path) -> None:
+    _export(tmp_path / "conv")
+    for method in ("polis", "listening"):
+        out = tmp_path / f"{method}.json"
+        code = main(["opinions", str(tmp_path / "conv"), "--json", str(out), "--method", method])
+        assert code == 0
+        assert len(json.loads(out.read_text())["groups"]) == 2

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
@@ -196,3 +197,50 @@ def test_import_does_not_pull_in_django() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_compute_opinions_unknown_method_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"'kmeans'.*polis"):
+        compute_opinions(two_camps(5, 3), method="kmeans")
+
+
+def test_compute_opinions_polis_two_clean_camps_form_two_groups() -> None:
+    result = compute_opinions(two_camps(20, 10, noise=0.05, seed=2), method="polis")
+    assert len(result.groups) == 2
+    camps = _groups_by_camp(result)
+    assert len(camps["a"]) == 1
+    assert camps["a"] != camps["b"]
+
+
+def test_compute_opinions_polis_arrival_order_breaks_top_up_ties() -> None:
+    # 20 participants with one vote each on 10 statements: nobody has 7 votes, so 15 are
+    # topped up, the earliest arrivals first.
+    pids = [f"p{i:02d}" for i in range(20)]
+    m = VoteMatrix.from_votes(pids, [i % 10 for i in range(20)], [1, -1] * 10)
+    order = list(reversed(pids))
+    result = compute_opinions(m, method="polis", participant_order=order)
+    chosen = {p for p, i in zip(result.participant_ids, result.in_conversation, strict=True) if i}
+    assert chosen == set(order[:15])
+
+
+def test_compute_opinions_degenerate_conversations_give_a_result() -> None:
+    cases = {
+        "one participant": (VoteMatrix.from_votes(["a"] * 3, [1, 2, 3], [1, -1, 0]), ()),
+        "one statement": (VoteMatrix.from_votes(list("abcdef"), [1] * 6, [1, -1, 1, 0, 1, -1]), ()),
+        "all moderated out": (
+            VoteMatrix.from_votes(list("abcdef"), [1, 2] * 3, [1, -1, 1, 0, 1, -1]),
+            (1, 2),
+        ),
+        "no votes": (VoteMatrix.from_votes([], [], []), ()),
+    }
+    for method in ("polis", "listening"):
+        for name, (m, out) in cases.items():
+            result = compute_opinions(m, method=method, moderated_out=out)
+            data = json.loads(json.dumps(result.to_json()))
+            assert len(data["groups"]) <= 2, (method, name)
+            if name == "one participant":
+                assert data["n_in_conversation"] == 1
+                assert len(data["groups"]) == 1
+            if name == "all moderated out":
+                assert data["statements"] == {}
+                assert len(data["groups"]) <= 1

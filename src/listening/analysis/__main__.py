@@ -1,4 +1,4 @@
-"""``python -m listening.analysis opinions DIR --json OUT.json [--seed N]``."""
+"""``python -m listening.analysis opinions DIR --json OUT.json [--seed N] [--method M]``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .opinions import compute_opinions
+from .opinions import DEFAULT_METHOD, METHODS, compute_opinions
 from .polis_io import PolisExportError, read_polis_export
 
 EXIT_BAD_INPUT = 2
@@ -62,7 +62,12 @@ def opinions(args: argparse.Namespace) -> int:
     bar = ProgressBar(STAGES, enabled=args.progress or matrix.n_votes >= PROGRESS_MIN_VOTES)
     bar("load")
     result = compute_opinions(
-        matrix, seed=args.seed, moderated_out=export.moderated_out, progress=bar
+        matrix,
+        seed=args.seed,
+        moderated_out=export.moderated_out,
+        progress=bar,
+        method=args.method,
+        participant_order=export.participant_order() if args.method == "polis" else None,
     )
     result.timings = {"load": load, **result.timings}
     out = result.to_json(include_timings=False)
@@ -79,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     op.add_argument("dir", help="Polis export folder")
     op.add_argument("--json", required=True, help="where to write the result")
     op.add_argument("--seed", type=int, default=0)
+    op.add_argument(
+        "--method",
+        choices=METHODS,
+        default=DEFAULT_METHOD,
+        help=f"polis: Polis's own computation; listening: see docs/analysis.md "
+        f"(default {DEFAULT_METHOD})",
+    )
     op.add_argument("--progress", action="store_true", help="always show the progress bar")
     args = parser.parse_args(argv)
     if args.command == "opinions":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,6 +233,27 @@ def canonical_rank(ids: list[Id]) -> IntArray:
 
 Progress = Callable[[str], None]
 
+# "polis": Polis's own computation (participants in vote-arrival order, power-iteration PCA,
+# one first-distinct start per k). "listening": exact components, participants in id order,
+# cold group starts chosen among 31 (docs/analysis.md, "Where we differ from Polis").
+METHODS = ("polis", "listening")
+DEFAULT_METHOD = "polis"
+
+
+def arrival_rank(ids: list[Id], order: Sequence[Id]) -> IntArray:
+    """Each id's position in ``order`` (the order participants first voted in); ids not in
+    ``order`` come after it, in id order."""
+    n = len(ids)
+    position = {p: i for i, p in enumerate(order)}
+    canonical = canonical_rank(ids)
+    key = np.array(
+        [position.get(p, len(position) + int(canonical[i])) for i, p in enumerate(ids)],
+        dtype=np.int64,
+    ).reshape(n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(key, kind="stable")] = np.arange(n)
+    return rank
+
 
 def compute_opinions(
     matrix: VoteMatrix,
@@ -242,6 +263,8 @@ def compute_opinions(
     attributes: Mapping[str, Mapping[Hashable, str]] | None = None,
     moderated_out: Collection[Hashable] = (),
     progress: Progress | None = None,
+    method: str = DEFAULT_METHOD,
+    participant_order: Sequence[Id] | None = None,
 ) -> OpinionResult:
     """Compute the opinion map of a conversation from its vote matrix.
 
@@ -254,7 +277,15 @@ def compute_opinions(
     votes on them still count towards being in the conversation, and their columns stay in
     the PCA as all-zero columns, which counts them in the ``sqrt(n_statements / n_votes)``
     projection scale of every participant.
+
+    ``method`` is one of ``METHODS``. With ``"polis"``, ``participant_order`` is the order in
+    which participants first voted (Polis's rating-matrix rows): it breaks ties in who enters
+    the conversation and decides the base clusters' and groups' starting points. Without it
+    (and always with ``"listening"``) participants are taken in id order.
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: expected one of {', '.join(METHODS)}")
+    polis = method == "polis"
     timings: dict[str, float] = {}
     state = state or OpinionState()
     all_counts = matrix.row_counts()
@@ -277,7 +308,10 @@ def compute_opinions(
             progress(stage)
 
     # Participation ----------------------------------------------------------------------
-    rank = canonical_rank(matrix.participant_ids)
+    if polis and participant_order is not None:
+        rank = arrival_rank(matrix.participant_ids, participant_order)
+    else:
+        rank = canonical_rank(matrix.participant_ids)
     previously = None
     if state.in_conversation:
         pindex = matrix.participant_index()
@@ -307,6 +341,7 @@ def compute_opinions(
         n_statements_for_scaling=m + hidden_statements,
         extra_votes_per_participant=hidden_statements,
         dtype=np.float32 if large else np.float64,
+        power_iteration=polis,
     )
     lap("pca")
 
@@ -314,14 +349,20 @@ def compute_opinions(
     members = np.flatnonzero(in_conv)
     members = members[np.argsort(rank[members], kind="stable")]
     points = proj.participants[members]
-    base = clustering.base_clusters(points, previous_centres=state.base_centres, seed=seed)
+    base = clustering.base_clusters(
+        points, previous_centres=state.base_centres, seed=seed, exact=polis
+    )
     base_cluster = np.full(n, -1, dtype=np.int64)
     base_cluster[members] = base.labels
     lap("base_clusters")
 
     # Opinion groups ---------------------------------------------------------------------
     groups_fit = clustering.group_clusters(
-        base, previous_by_k=state.group_centres_by_k, smoother=state.k_smoother, seed=seed
+        base,
+        previous_by_k=state.group_centres_by_k,
+        smoother=state.k_smoother,
+        seed=seed,
+        polis=polis,
     )
     participant_group = np.full(n, -1, dtype=np.int64)
     if len(members):
