@@ -244,3 +244,52 @@ def test_compute_opinions_degenerate_conversations_give_a_result() -> None:
             if name == "all moderated out":
                 assert data["statements"] == {}
                 assert len(data["groups"]) <= 1
+
+
+def test_letters_follow_previous_map_members_across_a_refresh() -> None:
+    m = two_camps(20, 10, noise=0.05, seed=5)
+    first = compute_opinions(m, method="listening")
+    camp_a_first = int(first.participant_group[m.participant_index()["a0"]])
+    # The previous map had named the camps the other way round: the refresh keeps that.
+    swapped = OpinionState.from_dict(first.state.to_dict())
+    swapped.group_of = {p: 1 - g for p, g in swapped.group_of.items()}
+    again = compute_opinions(m, state=swapped, method="listening")
+    assert int(again.participant_group[m.participant_index()["a0"]]) == 1 - camp_a_first
+    for p in m.participant_ids:
+        i = m.participant_index()[p]
+        assert int(again.participant_group[i]) == swapped.group_of[p]
+
+
+def test_letters_kept_when_new_participants_join() -> None:
+    m = two_camps(20, 10, noise=0.05, seed=6)
+    first = compute_opinions(m, method="polis")
+    triples = m.to_triples()
+    # ten new participants, all of camp b's opinion, join and vote
+    for i in range(10):
+        triples += [(f"new{i}", j, -1 if j < 10 else 1) for j in range(20)]
+    bigger = VoteMatrix.from_votes(*zip(*triples, strict=True))
+    again = compute_opinions(bigger, state=first.state, method="polis")
+    index = bigger.participant_index()
+    for p, g in first.state.group_of.items():
+        assert int(again.participant_group[index[p]]) == g
+
+
+def test_match_group_labels_takes_the_largest_overlap() -> None:
+    from listening.analysis.opinions import match_group_labels
+
+    ids = ["p", "q", "r", "s", "t"]
+    previous = {"p": 0, "q": 0, "r": 1, "s": 1, "t": 2}
+    # new group 0 holds r and s (old 1), new group 1 holds p and q (old 0), new 2 holds t
+    groups = np.array([1, 1, 0, 0, 2])
+    label = match_group_labels(groups, ids, np.arange(5), 3, previous)
+    assert label.tolist() == [1, 0, 2]
+    # one group fewer: the two surviving camps keep their letters if they can
+    label = match_group_labels(np.array([1, 1, 0, 0, 0]), ids, np.arange(5), 2, previous)
+    assert label.tolist() == [1, 0]
+
+
+def test_state_round_trips_group_members() -> None:
+    result = compute_opinions(two_camps(8, 4))
+    back = OpinionState.from_dict(json.loads(json.dumps(result.state.to_dict())))
+    assert back.group_of == result.state.group_of
+    assert len(set(back.group_of.values())) == 2

@@ -429,12 +429,7 @@ def test_opendata_groups_agree_with_polis(folder: str, minimum: float) -> None:
 
 def test_participant_order_is_first_appearance_in_votes_csv(tmp_path: Path) -> None:
     (tmp_path / "votes.csv").write_text(
-        "timestamp,comment-id,voter-id,vote\n"
-        "5,0,30,1\n"
-        "9,0,10,-1\n"
-        "1,1,20,1\n"
-        "7,1,30,1\n"
-        "8,1,10,0\n",
+        "timestamp,comment-id,voter-id,vote\n5,0,30,1\n9,0,10,-1\n1,1,20,1\n7,1,30,1\n8,1,10,0\n",
         encoding="utf-8",
     )
     assert read_polis_export(tmp_path).participant_order() == [30, 10, 20]

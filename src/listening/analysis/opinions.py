@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.optimize import linear_sum_assignment
 
 from . import clustering, pca, repness
 from .bridging import bridging_scores, partition_score
@@ -33,6 +34,9 @@ class OpinionState:
     group_centres_by_k: dict[int, FloatArray] = field(default_factory=dict)
     components: dict[Id, tuple[float, float]] = field(default_factory=dict)
     runs: int = 0
+    # The previous map's group (its letter: 0 = A) of every grouped participant, so that the
+    # next map can name its groups after the previous ones they overlap most.
+    group_of: dict[Id, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +58,10 @@ class OpinionState:
                 [sid, float(c[0]), float(c[1])]
                 for sid, c in sorted(self.components.items(), key=lambda kv: id_sort_key(kv[0]))
             ],
+            "groups": {
+                str(g): sorted((p for p, h in self.group_of.items() if h == g), key=id_sort_key)
+                for g in sorted(set(self.group_of.values()))
+            },
         }
 
     @classmethod
@@ -77,6 +85,11 @@ class OpinionState:
                 for row in data.get("components", [])
             },
             runs=int(data.get("runs", 0)),
+            group_of={
+                _hashable(p): int(g)
+                for g, members in (data.get("groups") or {}).items()
+                for p in members
+            },
         )
 
 
@@ -255,6 +268,42 @@ def arrival_rank(ids: list[Id], order: Sequence[Id]) -> IntArray:
     return rank
 
 
+def match_group_labels(
+    groups: IntArray,
+    participant_ids: list[Id],
+    members: IntArray,
+    k: int,
+    previous: Mapping[Id, int],
+) -> IntArray:
+    """The label (letter: 0 = A) of each of the ``k`` new groups: the assignment of new groups
+    to the previous map's labels with the largest total overlap of members (Hungarian
+    method); a new group that overlaps no previous label below ``k`` takes the lowest free
+    one. ``groups[i]`` is the new group of participant ``participant_ids[members[i]]``."""
+    label = np.arange(k, dtype=np.int64)
+    if not previous or k == 0:
+        return label
+    old = np.fromiter(
+        (previous.get(participant_ids[i], -1) for i in members.tolist()),
+        dtype=np.int64,
+        count=len(members),
+    )
+    seen = (old >= 0) & (old < k)
+    if not seen.any():
+        return label
+    overlap = np.zeros((k, k), dtype=np.int64)
+    np.add.at(overlap, (groups[seen], old[seen]), 1)
+    rows, cols = linear_sum_assignment(overlap, maximize=True)
+    label[:] = -1
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        if overlap[r, c] > 0:
+            label[r] = c
+    free = iter(sorted(set(range(k)) - set(label.tolist())))
+    for g in range(k):
+        if label[g] < 0:
+            label[g] = next(free)
+    return label
+
+
 def compute_opinions(
     matrix: VoteMatrix,
     *,
@@ -365,9 +414,19 @@ def compute_opinions(
         polis=polis,
     )
     participant_group = np.full(n, -1, dtype=np.int64)
-    if len(members):
-        participant_group[members] = groups_fit.base_labels[base.labels]
     n_groups = groups_fit.k if len(members) else 0
+    group_centres = groups_fit.centres
+    if len(members):
+        label = match_group_labels(
+            groups_fit.base_labels[base.labels],
+            matrix.participant_ids,
+            members,
+            n_groups,
+            state.group_of,
+        )
+        participant_group[members] = label[groups_fit.base_labels[base.labels]]
+        group_centres = np.zeros_like(groups_fit.centres)
+        group_centres[label] = groups_fit.centres
     lap("groups")
 
     # Counts -----------------------------------------------------------------------------
@@ -389,7 +448,7 @@ def compute_opinions(
         Group(
             id=g,
             size=int(sizes[g]),
-            centre=(float(groups_fit.centres[g, 0]), float(groups_fit.centres[g, 1])),
+            centre=(float(group_centres[g, 0]), float(group_centres[g, 1])),
             representative=rep[g],
         )
         for g in range(n_groups)
@@ -430,6 +489,10 @@ def compute_opinions(
             for j, s in enumerate(matrix.statement_ids)
         },
         runs=state.runs + 1,
+        group_of={
+            matrix.participant_ids[i]: int(participant_group[i])
+            for i in np.flatnonzero(participant_group >= 0).tolist()
+        },
     )
     return OpinionResult(
         participant_ids=matrix.participant_ids,

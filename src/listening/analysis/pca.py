@@ -100,6 +100,12 @@ def top_components(
 # random one, which after 100 iterations differs only where the eigengap is tiny), a warm run
 # from the previous components.
 POWER_ITERS = 100
+# Polis computes the full PCA only up to these sizes (conversation.clj ``:ptpt-cutoff``,
+# ``:cmt-cutoff``); above, its worker switches to a mini-batch PCA on unseeded random samples,
+# which no two runs reproduce. There we take the exact components (the fixed point the power
+# iteration converges to).
+POWER_MAX_PARTICIPANTS = 10_000
+POWER_MAX_STATEMENTS = 5_000
 
 
 def power_components(
@@ -135,7 +141,7 @@ def power_components(
             start = np.ones(m)
         v = start.astype(np.float64)
         last = 0.0
-        for _ in range(iters):
+        for _ in range(iters + 1):
             w = deflate(gram(deflate(v)))
             value = float(np.linalg.norm(w))
             if value == 0.0:
@@ -182,12 +188,13 @@ def project(
     Polis's handling of moderated-out statements (they stay as all-zero columns there, so
     they count both as statements and as votes in the scaling factor).
     ``power_iteration`` finds the components as Polis does (:func:`power_components`)
-    instead of exactly.
+    instead of exactly, within Polis's full-PCA sizes.
     """
     _n, m = votes.shape
     center = column_means(votes)
     c = centred(votes, center, dtype=dtype)
-    if power_iteration:
+    n_rows, _ = votes.shape
+    if power_iteration and n_rows <= POWER_MAX_PARTICIPANTS and m <= POWER_MAX_STATEMENTS:
         comps, values = power_components(c, 2, starts=previous_components)
     else:
         comps, values = top_components(c, 2, seed=seed, start=_first(previous_components))
