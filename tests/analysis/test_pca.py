@@ -89,3 +89,13 @@ def test_power_components_second_is_orthogonal_to_first() -> None:
     comps, _ = pca.power_components(c, 2)
     assert float(np.dot(comps[0], comps[1])) == pytest.approx(0.0, abs=1e-9)
     assert np.linalg.norm(comps, axis=1) == pytest.approx([1.0, 1.0])
+
+
+def test_power_components_find_the_split_when_the_ones_start_is_orthogonal_to_it() -> None:
+    # Perfectly balanced camps: the all-ones start has a zero product with the votes.
+    m = two_camps(6, 3, consensus=0, one_sided=0)
+    c = pca.centred(m.votes, pca.column_means(m.votes))
+    comps, values = pca.power_components(c, 2)
+    assert values[0] > 0
+    expected = np.array([1, 1, 1, -1, -1, -1]) / np.sqrt(6)
+    assert abs(float(np.dot(comps[0], expected))) == pytest.approx(1.0)

@@ -15,6 +15,7 @@ agreed with it alone would be (Polis's ``pca-project-cmnts``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,6 +115,7 @@ def power_components(
     *,
     iters: int = POWER_ITERS,
     starts: FloatArray | None = None,
+    seed: int = 0,
 ) -> tuple[FloatArray, FloatArray]:
     """Polis's power-iteration PCA of the centred matrix ``c``: top right singular vectors as
     rows, and their Gram eigenvalues (the norm of the last product)."""
@@ -128,6 +130,8 @@ def power_components(
     def gram(x: FloatArray) -> FloatArray:
         return np.asarray(ct @ (c @ x.astype(dtype, copy=False)), dtype=np.float64)
 
+    # Products below this size are rounding noise of a zero product.
+    scale = 1e-12 * float(np.dot(c.data, c.data))
     for i in range(min(n_components, m)):
         previous = comps[:i]
 
@@ -139,20 +143,42 @@ def power_components(
         start = None if starts is None or i >= len(starts) else starts[i]
         if start is None or start.shape != (m,) or not np.any(start):
             start = np.ones(m)
-        v = start.astype(np.float64)
-        last = 0.0
-        for _ in range(iters + 1):
-            w = deflate(gram(deflate(v)))
-            value = float(np.linalg.norm(w))
-            if value == 0.0:
+        # A start orthogonal to every remaining component (e.g. the ones vector on perfectly
+        # balanced votes) gives a zero product: start again from a seeded random vector, as
+        # Polis's worker (a random start) would.
+        for attempt in (start, np.random.default_rng(seed).uniform(0.5, 1.5, size=m)):
+            found = _power_iteration(gram, deflate, attempt.astype(np.float64), iters, scale)
+            if found is not None:
+                comps[i], values[i] = found
                 break
-            v = w / value
-            if value == last:
-                break
-            last = value
-        comps[i] = v
-        values[i] = last
     return comps, values
+
+
+def _power_iteration(
+    gram: Callable[[FloatArray], FloatArray],
+    deflate: Callable[[FloatArray], FloatArray],
+    v: FloatArray,
+    iters: int,
+    tiny: float,
+) -> tuple[FloatArray, float] | None:
+    """Polis's ``power-iteration``: up to ``iters + 1`` products, stopping early when the
+    eigenvalue estimate repeats exactly. None when the product vanishes (below ``tiny`` for
+    a unit vector)."""
+    norm = float(np.linalg.norm(v))
+    if norm == 0.0:
+        return None
+    v = v / norm
+    last = 0.0
+    for _ in range(iters + 1):
+        w = deflate(gram(deflate(v)))
+        value = float(np.linalg.norm(w))
+        if not np.isfinite(value) or value <= tiny:
+            return None
+        v = w / value
+        if value == last:
+            break
+        last = value
+    return v, last
 
 
 def orient(components: FloatArray, previous: FloatArray | None = None) -> FloatArray:
@@ -195,7 +221,7 @@ def project(
     c = centred(votes, center, dtype=dtype)
     n_rows, _ = votes.shape
     if power_iteration and n_rows <= POWER_MAX_PARTICIPANTS and m <= POWER_MAX_STATEMENTS:
-        comps, values = power_components(c, 2, starts=previous_components)
+        comps, values = power_components(c, 2, starts=previous_components, seed=seed)
     else:
         comps, values = top_components(c, 2, seed=seed, start=_first(previous_components))
     comps = orient(comps, previous_components)
