@@ -441,7 +441,9 @@ def compute_opinions(
         if n_groups >= 2
         else [[] for _ in range(n_groups)]
     )
-    cons = repness.consensus(conv_counts.agree[0], conv_counts.disagree[0], conv_counts.seen[0])
+    # Polis's consensus (conversation.clj ``:consensus``) reads the whole rating matrix.
+    cons_counts = everyone if polis else conv_counts
+    cons = repness.consensus(cons_counts.agree[0], cons_counts.disagree[0], cons_counts.seen[0])
     gic = repness.group_informed_consensus(group_counts.agree, group_counts.seen)
     sizes = np.bincount(participant_group[participant_group >= 0], minlength=n_groups)
     groups = [
