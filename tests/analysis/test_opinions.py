@@ -293,3 +293,18 @@ def test_state_round_trips_group_members() -> None:
     back = OpinionState.from_dict(json.loads(json.dumps(result.state.to_dict())))
     assert back.group_of == result.state.group_of
     assert len(set(back.group_of.values())) == 2
+
+
+def test_compute_opinions_polis_top_up_ties_follow_clojures_map_order() -> None:
+    from listening.analysis.clojure_order import hash_map_rank
+
+    # 20 integer ids, one vote each on 10 statements: 15 are topped up among equal counts, in
+    # the order Polis's vote-count map (a Clojure hash map) is walked, not arrival order.
+    pids = list(range(20))
+    m = VoteMatrix.from_votes(pids, [i % 10 for i in pids], [1, -1] * 10)
+    result = compute_opinions(m, method="polis", participant_order=pids)
+    chosen = {p for p, i in zip(result.participant_ids, result.in_conversation, strict=True) if i}
+    rank = hash_map_rank(pids)
+    assert rank is not None
+    assert chosen == {p for p in pids if rank[p] < 15}
+    assert chosen != set(range(15))

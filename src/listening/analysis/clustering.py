@@ -15,6 +15,8 @@ import numpy.typing as npt
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
+from .clojure_order import ARRAY_MAP_MAX, hash_map_rank
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -90,23 +92,23 @@ def polis_kmeans(
     """Lloyd's k-means as Polis runs it: empty clusters are dropped, and it stops when every
     (sorted) centre moved less than 0.01, or after ``max_iters`` further steps.
 
-    ``exact`` keeps two more of Polis's rules (clusters.clj): a point equidistant from two
-    centres joins the *later* one (``min-key``), and the stop test compares the sorted
-    centres pairwise only as far as the shorter list goes (``utils/zip``), so a step that
-    drops an empty cluster can still end the loop."""
+    ``exact`` keeps more of Polis's rules (clusters.clj): its distance formula and tie order
+    (:func:`_nearest_polis`), and the stop test compares the sorted centres pairwise only as
+    far as the shorter list goes (``utils/zip``), so a step that drops an empty cluster can
+    still end the loop."""
     w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
     centres = np.asarray(init_centres, dtype=np.float64).copy()
     labels = np.zeros(len(points), dtype=np.int64)
+    ids = np.arange(len(centres), dtype=np.int64)  # cluster ids, kept as clusters drop out
     for _ in range(max_iters + 1):
         if exact:
-            k = len(centres)
-            rev, _ = _nearest(points, centres[::-1])
-            labels = (k - 1 - rev).astype(np.int64)
+            labels = _nearest_polis(points, centres, ids)
         else:
             labels, _ = _nearest(points, centres)
         new, wsum = _weighted_centres(points, labels, len(centres), w)
         alive = wsum > 0
         new = new[alive]
+        ids = ids[alive]
         remap = np.cumsum(alive) - 1
         labels = remap[labels]
         if exact:
@@ -118,6 +120,32 @@ def polis_kmeans(
             break
     sizes = np.bincount(labels, minlength=len(centres)).astype(np.int64)
     return Clustering(labels=labels, centres=centres, sizes=sizes)
+
+
+def _nearest_polis(points: FloatArray, centres: FloatArray, ids: IntArray) -> IntArray:
+    """Nearest centre as Polis's ``add-to-closest`` finds it: distances as
+    ``sqrt(max(0, |p|² + |c|² - 2 p·c))`` (vectorz's formula, whose cancellation makes
+    near-coincident points tie at exactly 0), the clusters walked in the order of Clojure's
+    map of cluster id to cluster (insertion order up to 8 clusters, hash order above), and
+    a tie won by the later one (``min-key``)."""
+    k = len(centres)
+    scan = np.arange(k)
+    if k > ARRAY_MAP_MAX:
+        rank = hash_map_rank(ids.tolist())
+        if rank is not None:
+            scan = np.argsort(rank, kind="stable")
+    px, py = points[:, 0], points[:, 1]
+    norms = px * px + py * py
+    best = np.full(len(points), np.inf)
+    labels = np.zeros(len(points), dtype=np.int64)
+    for j in scan.tolist():
+        cx, cy = float(centres[j, 0]), float(centres[j, 1])
+        d2 = (norms + (cx * cx + cy * cy)) - 2.0 * (px * cx + py * cy)
+        d = np.sqrt(np.where(d2 < 0.0, 0.0, d2))
+        take = d <= best
+        best = np.where(take, d, best)
+        labels[take] = j
+    return labels
 
 
 def _same(a: FloatArray, b: FloatArray, *, truncate: bool = False) -> bool:

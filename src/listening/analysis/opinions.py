@@ -14,9 +14,10 @@ from scipy.optimize import linear_sum_assignment
 
 from . import clustering, pca, repness
 from .bridging import bridging_scores, partition_score
+from .clojure_order import hash_map_rank
 from .counts import Counts, counts_by_class
 from .matrix import Id, VoteMatrix, id_sort_key
-from .participation import in_conversation
+from .participation import GREEDY_N, MIN_VOTES, in_conversation
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -369,7 +370,19 @@ def compute_opinions(
             i = pindex.get(p)
             if i is not None:
                 previously[i] = True
-    in_conv = in_conversation(all_counts, m_all, previously_in=previously, rank=rank)
+    topup_rank = rank
+    if polis and n > 8:
+        qualified = (all_counts >= min(MIN_VOTES, m_all)) & (all_counts > 0)
+        if previously is not None:
+            qualified |= previously
+        if int(qualified.sum()) < GREEDY_N:
+            # Polis tops up from its vote-count map: ties in Clojure's hash-map order.
+            by_arrival = np.argsort(rank, kind="stable")
+            hashed = hash_map_rank([matrix.participant_ids[i] for i in by_arrival.tolist()])
+            if hashed is not None:
+                topup_rank = np.empty(n, dtype=np.int64)
+                topup_rank[by_arrival] = hashed
+    in_conv = in_conversation(all_counts, m_all, previously_in=previously, rank=topup_rank)
     lap("participation")
 
     # PCA --------------------------------------------------------------------------------
