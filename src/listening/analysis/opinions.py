@@ -59,10 +59,7 @@ class OpinionState:
                 [sid, float(c[0]), float(c[1])]
                 for sid, c in sorted(self.components.items(), key=lambda kv: id_sort_key(kv[0]))
             ],
-            "groups": {
-                str(g): sorted((p for p, h in self.group_of.items() if h == g), key=id_sort_key)
-                for g in sorted(set(self.group_of.values()))
-            },
+            "groups": _members_by_group(self.group_of),
         }
 
     @classmethod
@@ -92,6 +89,13 @@ class OpinionState:
                 for p in members
             },
         )
+
+
+def _members_by_group(group_of: Mapping[Id, int]) -> dict[str, list[Id]]:
+    members: dict[int, list[Id]] = {}
+    for p, g in group_of.items():
+        members.setdefault(g, []).append(p)
+    return {str(g): sorted(members[g], key=id_sort_key) for g in sorted(members)}
 
 
 def _hashable(value: Any) -> Id:
@@ -249,7 +253,7 @@ Progress = Callable[[str], None]
 
 # "polis": Polis's own computation (participants in vote-arrival order, power-iteration PCA,
 # one first-distinct start per k). "listening": exact components, participants in id order,
-# cold group starts chosen among 31 (docs/analysis.md, "Where we differ from Polis").
+# cold group starts chosen among 31 (docs/analysis.md, "The `listening` method").
 METHODS = ("polis", "listening")
 DEFAULT_METHOD = "polis"
 
