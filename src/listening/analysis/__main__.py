@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .opinions import DEFAULT_METHOD, METHODS, compute_opinions
+from .opinions import DEFAULT_METHOD, METHODS, OpinionResult, compute_opinions
 from .polis_io import PolisExportError, read_polis_export
 
 EXIT_BAD_INPUT = 2
@@ -74,7 +74,18 @@ def opinions(args: argparse.Namespace) -> int:
     out["timings"] = {**{k: round(v, 6) for k, v in result.timings.items()}}
     out["timings"]["total"] = round(time.perf_counter() - start, 6)
     Path(args.json).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+    if len(result.groups) < 2:
+        print(f"note: {args.dir}: no opinion groups: {_why_no_groups(result)}", file=sys.stderr)
     return 0
+
+
+def _why_no_groups(result: OpinionResult) -> str:
+    if not result.statement_ids:
+        return "every statement is moderated out"
+    n_in = int(result.in_conversation.sum())
+    if n_in < 2:
+        return f"{n_in} participant(s) in the conversation"
+    return "the participants' votes do not separate into groups"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
