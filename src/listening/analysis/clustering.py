@@ -134,6 +134,7 @@ def _nearest_polis(points: FloatArray, centres: FloatArray, ids: IntArray) -> In
         rank = hash_map_rank(ids.tolist())
         if rank is not None:
             scan = np.argsort(rank, kind="stable")
+    # One pass per centre over 2-D points is faster than an n x k matrix here.
     px, py = points[:, 0], points[:, 1]
     norms = px * px + py * py
     best = np.full(len(points), np.inf)
