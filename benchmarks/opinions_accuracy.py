@@ -2,7 +2,13 @@
 
 For every conversation in ../shared/polis-opendata that has votes: the adjusted Rand index
 between our groups and the ``group-id`` column of participants-votes.csv, over participants
-that both grouped; red-dwarf 0.4.0's figure comes from ../shared/reddwarf-runs/.
+that both grouped, for each method (``polis``: Polis's cold computation with the participants
+in votes.csv's order; ``listening``); red-dwarf 0.4.0's figure comes from
+../shared/reddwarf-runs/. Then, for every cold-start reference in ../shared/polis-cold
+(``groups.json`` beside ``votes.csv``): whether ``method="polis"`` puts the same participants
+in the conversation, the same k, and its ARI against Polis's groups.
+
+The diagnostics below (``--replay``, ``--oracle-k``, ``--limits``) are about ``listening``.
 
     .venv/bin/python benchmarks/opinions_accuracy.py [--replay] [--oracle-k] [--limits] [--seed N]
 
@@ -62,6 +68,7 @@ IntArray = npt.NDArray[np.int64]
 # 2017-10-21, Polis commit 90b5b9e62: votes counted on the raw matrix again (in UTC ms).
 RULE_2017_END_MS = 1_508_544_000_000
 OPENDATA = Path(os.environ.get("POLIS_OPENDATA", SHARED / "polis-opendata"))
+POLIS_COLD = Path(os.environ.get("POLIS_COLD", SHARED / "polis-cold"))
 REDDWARF = Path(os.environ.get("REDDWARF_RUNS", SHARED / "reddwarf-runs"))
 
 
@@ -171,6 +178,7 @@ def limits(exp: PolisExport, result: OpinionResult, seed: int) -> dict[str, floa
         state=state,
         seed=seed,
         moderated_out=exp.moderated_out,
+        method="listening",
     )
     out["in_conv_2017"] = ari(exp, legacy)[0]
     return out
@@ -192,10 +200,57 @@ def replay(exp: PolisExport, seed: int, growth: float = 1.05) -> OpinionResult:
     for c in checkpoints:
         sub = events[:c]
         m = VoteMatrix.from_votes([e[2] for e in sub], [e[3] for e in sub], [e[4] for e in sub])
-        result = compute_opinions(m, state=state, seed=seed, moderated_out=exp.moderated_out)
+        result = compute_opinions(
+            m, state=state, seed=seed, moderated_out=exp.moderated_out, method="listening"
+        )
         state = result.state
     assert result is not None
     return result
+
+
+def cold_start_parity() -> None:
+    """``method="polis"`` against every cold-start reference (see the module docstring)."""
+    folders = (
+        sorted(p for p in POLIS_COLD.iterdir() if (p / "groups.json").is_file())
+        if POLIS_COLD.is_dir()
+        else []
+    )
+    if not folders:
+        return
+    print()
+    print("| cold-start reference | participants | in-conv equal | Polis k | `polis` k | ARI |")
+    print("|---|---|---|---|---|---|")
+    for folder in folders:
+        exp = read_polis_export(folder)
+        ref = json.loads((folder / "groups.json").read_text(encoding="utf-8"))
+        result = compute_opinions(
+            exp.matrix(include_moderated=True),
+            moderated_out=exp.moderated_out,
+            method="polis",
+            participant_order=exp.participant_order(),
+        )
+        bases = dict(zip(ref["base_clusters"]["id"], ref["base_clusters"]["members"], strict=True))
+        theirs = {
+            int(p): int(g["id"])
+            for g in ref["group_clusters"]
+            for b in g["members"]
+            for p in bases[b]
+        }
+        ours = {
+            int(p): int(g)
+            for p, g in zip(result.participant_ids, result.participant_group, strict=True)
+            if g >= 0
+        }
+        in_conv = {
+            int(p) for p, i in zip(result.participant_ids, result.in_conversation, strict=True) if i
+        }
+        common = sorted(set(theirs) & set(ours))
+        score = adjusted_rand_score([theirs[p] for p in common], [ours[p] for p in common])
+        print(
+            f"| {folder.name} | {len(result.participant_ids)} "
+            f"| {in_conv == {int(p) for p in ref['in_conv']}} | {len(ref['group_clusters'])} "
+            f"| {len(result.groups)} | {score:.3f} |"
+        )
 
 
 def main() -> None:
@@ -211,15 +266,27 @@ def main() -> None:
         if not exp.votes or not any(g is not None for g in exp.groups.values()):
             continue
         result = compute_opinions(
-            exp.matrix(include_moderated=True), seed=args.seed, moderated_out=exp.moderated_out
+            exp.matrix(include_moderated=True),
+            seed=args.seed,
+            moderated_out=exp.moderated_out,
+            method="listening",
         )
         score, n_common = ari(exp, result)
+        polis_result = compute_opinions(
+            exp.matrix(include_moderated=True),
+            seed=args.seed,
+            moderated_out=exp.moderated_out,
+            method="polis",
+            participant_order=exp.participant_order(),
+        )
         row: dict[str, Any] = {
             "conversation": folder.name,
             "ours": score,
             "n": n_common,
             "k": len(result.groups),
             "polis_k": len({g for g in exp.groups.values() if g is not None}),
+            "method_polis": ari(exp, polis_result)[0],
+            "method_polis_k": len(polis_result.groups),
         }
         peer_file = REDDWARF / f"{folder.name}.json"
         if peer_file.exists():
@@ -238,8 +305,8 @@ def main() -> None:
         print(json.dumps(row), file=sys.stderr, flush=True)
 
     head = (
-        "| conversation | n | Polis k | ours k | ours ARI | red-dwarf k | red-dwarf ARI "
-        "| difference |"
+        "| conversation | n | Polis k | `polis` k | `polis` ARI | `listening` k | `listening` ARI "
+        "| red-dwarf k | red-dwarf ARI | `listening` − red-dwarf |"
     )
     if args.oracle_k:
         head += " ARI at Polis's k |"
@@ -253,7 +320,8 @@ def main() -> None:
         rd = r.get("reddwarf")
         diff = "" if rd is None else f"{r['ours'] - rd:+.3f}"
         line = (
-            f"| {r['conversation']} | {r['n']} | {r['polis_k']} | {r['k']} | {r['ours']:.3f} "
+            f"| {r['conversation']} | {r['n']} | {r['polis_k']} | {r['method_polis_k']} "
+            f"| {r['method_polis']:.3f} | {r['k']} | {r['ours']:.3f} "
             f"| {r.get('reddwarf_k', '')} | {'' if rd is None else f'{rd:.3f}'} "
             f"| {diff} |"
         )
@@ -272,14 +340,18 @@ def main() -> None:
     peers = [r["reddwarf"] for r in rows if "reddwarf" in r]
     print()
     print(
-        f"median ARI: ours {statistics.median(ours):.3f}, red-dwarf {statistics.median(peers):.3f}"
+        f"median ARI: polis {statistics.median(r['method_polis'] for r in rows):.3f}, "
+        f"listening {statistics.median(ours):.3f}, red-dwarf {statistics.median(peers):.3f}"
     )
-    worst = min(rows, key=lambda r: r["ours"])
-    print(f"worst: {worst['conversation']} ours {worst['ours']:.3f}")
-    below = [
-        r["conversation"] for r in rows if "reddwarf" in r and r["ours"] < r["reddwarf"] - 1e-9
-    ]
-    print(f"below red-dwarf on {len(below)}: {', '.join(below) or 'none'}")
+    for key, name in (("method_polis", "polis"), ("ours", "listening")):
+        worst = min(rows, key=lambda r: r[key])
+        below = [
+            r["conversation"] for r in rows if "reddwarf" in r and r[key] < r["reddwarf"] - 1e-9
+        ]
+        print(
+            f"{name}: worst {worst['conversation']} {worst[key]:.3f}; below red-dwarf on "
+            f"{len(below)}: {', '.join(below) or 'none'}"
+        )
     if args.oracle_k:
         print(f"median ARI at Polis's k: {statistics.median(r['oracle_k'] for r in rows):.3f}")
     if args.limits:
@@ -294,6 +366,7 @@ def main() -> None:
             )
     if args.replay:
         print(f"median ARI with replay: {statistics.median(r['replay'] for r in rows):.3f}")
+    cold_start_parity()
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def _matrix(case: str) -> tuple[Any, Any]:
     return matrix, set()
 
 
-def child_compute(case: str, save: str | None) -> dict[str, Any]:
+def child_compute(case: str, save: str | None, method: str) -> dict[str, Any]:
     from listening.analysis import compute_opinions
 
     t0 = time.perf_counter()
@@ -94,7 +94,7 @@ def child_compute(case: str, save: str | None) -> dict[str, Any]:
     compute = float("inf")
     for _ in range(repeats):
         t1 = time.perf_counter()
-        run = compute_opinions(matrix, moderated_out=moderated, seed=0)
+        run = compute_opinions(matrix, moderated_out=moderated, seed=0, method=method)
         if time.perf_counter() - t1 < compute:
             compute = time.perf_counter() - t1
             result = run
@@ -260,13 +260,14 @@ def main() -> None:
     parser.add_argument(
         "--csv-dir", help="keep the written synthetic exports here (reused when present)"
     )
+    parser.add_argument("--method", default="polis", help="compute_opinions(method=...)")
     parser.add_argument("--child", choices=["compute", "csv", "csv-write"])
     parser.add_argument("--case")
     parser.add_argument("--dir")
     parser.add_argument("--save")
     args = parser.parse_args()
     if args.child == "compute":
-        print(json.dumps(child_compute(args.case, args.save)))
+        print(json.dumps(child_compute(args.case, args.save, args.method)))
         return
     if args.child == "csv":
         print(json.dumps(child_csv(Path(args.dir))))
@@ -296,7 +297,7 @@ def main() -> None:
         if case in compute_cases:
             with tempfile.TemporaryDirectory() as tmp:
                 npz = str(Path(tmp) / "votes.npz") if case in peer_cases else None
-                child_args = ["--child", "compute", "--case", case]
+                child_args = ["--child", "compute", "--case", case, "--method", args.method]
                 if npz:
                     child_args += ["--save", npz]
                 ours = run_child(child_args)

@@ -28,6 +28,16 @@ def opendata_root() -> Path | None:
     return root if root.is_dir() else None
 
 
+def polis_cold_root() -> Path | None:
+    """Polis's cold-start references: one folder per conversation with ``votes.csv`` and
+    ``groups.json`` (and optionally ``repness.json``)."""
+    env = os.environ.get("POLIS_COLD")
+    root = (
+        Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "polis-cold"
+    )
+    return root if root.is_dir() else None
+
+
 def two_camps(
     per_camp: int = 20,
     n_split: int = 10,

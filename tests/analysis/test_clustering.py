@@ -127,3 +127,29 @@ def test_cold_start_groups_fall_back_when_no_start_is_admissible() -> None:
     c = clustering._best_of_starts(points, weights, init, 2, seed=0)
     assert len(c.centres) == 2
     assert np.bincount(c.labels).tolist() in ([2, 1], [1, 2])
+
+
+def test_polis_exact_kmeans_tie_goes_to_the_later_centre() -> None:
+    from listening.analysis.clustering import polis_kmeans
+
+    points = np.array([[0.0, 0.0], [-1.0, 0.0], [1.0, 0.0]])
+    fit = polis_kmeans(points, points[1:], max_iters=0, exact=True)
+    assert fit.labels[0] == fit.labels[2]
+    loose = polis_kmeans(points, points[1:], max_iters=0)
+    assert loose.labels[0] == loose.labels[1]
+
+
+def test_polis_exact_kmeans_ties_over_nine_clusters_follow_clojures_map_order() -> None:
+    from listening.analysis.clojure_order import hash_map_rank
+    from listening.analysis.clustering import polis_kmeans
+
+    ring = [(5, 0), (-5, 0), (0, 5), (0, -5), (3, 4), (-3, 4), (3, -4), (-3, -4)]
+    ring += [(4, 3), (-4, 3), (4, -3), (-4, -3)]
+    centres = np.array(ring, dtype=np.float64)  # all exactly 5 from the origin
+    points = np.vstack([centres, [[0.0, 0.0]]])
+    fit = polis_kmeans(points, centres, max_iters=0, exact=True)
+    rank = hash_map_rank(list(range(12)))
+    assert rank is not None
+    winner = int(np.argmax(rank))  # the last cluster Clojure's map walk reaches
+    assert winner != 11
+    assert np.allclose(fit.centres[fit.labels[-1]], centres[winner] / 2)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
@@ -196,3 +197,114 @@ def test_import_does_not_pull_in_django() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_compute_opinions_unknown_method_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"'kmeans'.*polis"):
+        compute_opinions(two_camps(5, 3), method="kmeans")
+
+
+def test_compute_opinions_polis_two_clean_camps_form_two_groups() -> None:
+    result = compute_opinions(two_camps(20, 10, noise=0.05, seed=2), method="polis")
+    assert len(result.groups) == 2
+    camps = _groups_by_camp(result)
+    assert len(camps["a"]) == 1
+    assert camps["a"] != camps["b"]
+
+
+def test_compute_opinions_polis_arrival_order_breaks_top_up_ties() -> None:
+    # 20 participants with one vote each on 10 statements: nobody has 7 votes, so 15 are
+    # topped up, the earliest arrivals first.
+    pids = [f"p{i:02d}" for i in range(20)]
+    m = VoteMatrix.from_votes(pids, [i % 10 for i in range(20)], [1, -1] * 10)
+    order = list(reversed(pids))
+    result = compute_opinions(m, method="polis", participant_order=order)
+    chosen = {p for p, i in zip(result.participant_ids, result.in_conversation, strict=True) if i}
+    assert chosen == set(order[:15])
+
+
+def test_compute_opinions_degenerate_conversations_give_a_result() -> None:
+    cases = {
+        "one participant": (VoteMatrix.from_votes(["a"] * 3, [1, 2, 3], [1, -1, 0]), ()),
+        "one statement": (VoteMatrix.from_votes(list("abcdef"), [1] * 6, [1, -1, 1, 0, 1, -1]), ()),
+        "all moderated out": (
+            VoteMatrix.from_votes(list("abcdef"), [1, 2] * 3, [1, -1, 1, 0, 1, -1]),
+            (1, 2),
+        ),
+        "no votes": (VoteMatrix.from_votes([], [], []), ()),
+    }
+    for method in ("polis", "listening"):
+        for name, (m, out) in cases.items():
+            result = compute_opinions(m, method=method, moderated_out=out)
+            data = json.loads(json.dumps(result.to_json()))
+            assert len(data["groups"]) <= 2, (method, name)
+            if name == "one participant":
+                assert data["n_in_conversation"] == 1
+                assert len(data["groups"]) == 1
+            if name == "all moderated out":
+                assert data["statements"] == {}
+                assert len(data["groups"]) <= 1
+
+
+def test_letters_follow_previous_map_members_across_a_refresh() -> None:
+    m = two_camps(20, 10, noise=0.05, seed=5)
+    first = compute_opinions(m, method="listening")
+    camp_a_first = int(first.participant_group[m.participant_index()["a0"]])
+    # The previous map had named the camps the other way round: the refresh keeps that.
+    swapped = OpinionState.from_dict(first.state.to_dict())
+    swapped.group_of = {p: 1 - g for p, g in swapped.group_of.items()}
+    again = compute_opinions(m, state=swapped, method="listening")
+    assert int(again.participant_group[m.participant_index()["a0"]]) == 1 - camp_a_first
+    for p in m.participant_ids:
+        i = m.participant_index()[p]
+        assert int(again.participant_group[i]) == swapped.group_of[p]
+
+
+def test_letters_kept_when_new_participants_join() -> None:
+    m = two_camps(20, 10, noise=0.05, seed=6)
+    first = compute_opinions(m, method="polis")
+    triples = m.to_triples()
+    # ten new participants, all of camp b's opinion, join and vote
+    for i in range(10):
+        triples += [(f"new{i}", j, -1 if j < 10 else 1) for j in range(20)]
+    bigger = VoteMatrix.from_votes(*zip(*triples, strict=True))
+    again = compute_opinions(bigger, state=first.state, method="polis")
+    index = bigger.participant_index()
+    for p, g in first.state.group_of.items():
+        assert int(again.participant_group[index[p]]) == g
+
+
+def test_match_group_labels_takes_the_largest_overlap() -> None:
+    from listening.analysis.opinions import match_group_labels
+
+    ids = ["p", "q", "r", "s", "t"]
+    previous = {"p": 0, "q": 0, "r": 1, "s": 1, "t": 2}
+    # new group 0 holds r and s (old 1), new group 1 holds p and q (old 0), new 2 holds t
+    groups = np.array([1, 1, 0, 0, 2])
+    label = match_group_labels(groups, ids, np.arange(5), 3, previous)
+    assert label.tolist() == [1, 0, 2]
+    # one group fewer: the two surviving camps keep their letters if they can
+    label = match_group_labels(np.array([1, 1, 0, 0, 0]), ids, np.arange(5), 2, previous)
+    assert label.tolist() == [1, 0]
+
+
+def test_state_round_trips_group_members() -> None:
+    result = compute_opinions(two_camps(8, 4))
+    back = OpinionState.from_dict(json.loads(json.dumps(result.state.to_dict())))
+    assert back.group_of == result.state.group_of
+    assert len(set(back.group_of.values())) == 2
+
+
+def test_compute_opinions_polis_top_up_ties_follow_clojures_map_order() -> None:
+    from listening.analysis.clojure_order import hash_map_rank
+
+    # 20 integer ids, one vote each on 10 statements: 15 are topped up among equal counts, in
+    # the order Polis's vote-count map (a Clojure hash map) is walked, not arrival order.
+    pids = list(range(20))
+    m = VoteMatrix.from_votes(pids, [i % 10 for i in pids], [1, -1] * 10)
+    result = compute_opinions(m, method="polis", participant_order=pids)
+    chosen = {p for p, i in zip(result.participant_ids, result.in_conversation, strict=True) if i}
+    rank = hash_map_rank(pids)
+    assert rank is not None
+    assert chosen == {p for p in pids if rank[p] < 15}
+    assert chosen != set(range(15))

@@ -71,3 +71,31 @@ def test_orient_follows_previous_components() -> None:
     out = pca.orient(comps, previous)
     assert out[0].tolist() == [-0.6, 0.8]
     assert out[1].tolist() == [0.8, 0.6]
+
+
+def test_power_components_reach_the_exact_components_with_a_clear_eigengap() -> None:
+    m = two_camps(25, 6, noise=0.1, seed=3)
+    c = pca.centred(m.votes, pca.column_means(m.votes))
+    exact, exact_values = pca.top_components(c, 2)
+    power, power_values = pca.power_components(c, 2)
+    for i in range(2):
+        assert abs(float(np.dot(exact[i], power[i]))) == pytest.approx(1.0, abs=1e-6)
+    assert power_values == pytest.approx(exact_values, rel=1e-6)
+
+
+def test_power_components_second_is_orthogonal_to_first() -> None:
+    m = two_camps(15, 5, noise=0.2, seed=8)
+    c = pca.centred(m.votes, pca.column_means(m.votes))
+    comps, _ = pca.power_components(c, 2)
+    assert float(np.dot(comps[0], comps[1])) == pytest.approx(0.0, abs=1e-9)
+    assert np.linalg.norm(comps, axis=1) == pytest.approx([1.0, 1.0])
+
+
+def test_power_components_find_the_split_when_the_ones_start_is_orthogonal_to_it() -> None:
+    # Perfectly balanced camps: the all-ones start has a zero product with the votes.
+    m = two_camps(6, 3, consensus=0, one_sided=0)
+    c = pca.centred(m.votes, pca.column_means(m.votes))
+    comps, values = pca.power_components(c, 2)
+    assert values[0] > 0
+    expected = np.array([1, 1, 1, -1, -1, -1]) / np.sqrt(6)
+    assert abs(float(np.dot(comps[0], expected))) == pytest.approx(1.0)

@@ -417,7 +417,9 @@ def test_opendata_votes_csv_agrees_with_participants_votes(tmp_path: Path) -> No
 def test_opendata_groups_agree_with_polis(folder: str, minimum: float) -> None:
     assert ROOT is not None
     exp = read_polis_export(ROOT / folder)
-    res = compute_opinions(exp.matrix(include_moderated=True), moderated_out=exp.moderated_out)
+    res = compute_opinions(
+        exp.matrix(include_moderated=True), moderated_out=exp.moderated_out, method="listening"
+    )
     ours = dict(zip(res.participant_ids, res.participant_group.tolist(), strict=True))
     common = [p for p, g in exp.groups.items() if g is not None and ours.get(p, -1) >= 0]
     assert len(common) > 0.9 * sum(g is not None for g in exp.groups.values())
@@ -455,3 +457,11 @@ def test_read_strict_refuses_what_an_import_cannot_store(tmp_path: Path) -> None
     assert read_polis_export(votes_only).n_votes == 3  # (0, 0), (0, 1), (1, 2)
     with pytest.raises(PolisExportError, match=r"comments\.csv: missing"):
         read_polis_export(votes_only, strict=True)
+
+
+def test_participant_order_is_first_appearance_in_votes_csv(tmp_path: Path) -> None:
+    (tmp_path / "votes.csv").write_text(
+        "timestamp,comment-id,voter-id,vote\n5,0,30,1\n9,0,10,-1\n1,1,20,1\n7,1,30,1\n8,1,10,0\n",
+        encoding="utf-8",
+    )
+    assert read_polis_export(tmp_path).participant_order() == [30, 10, 20]

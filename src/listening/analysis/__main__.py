@@ -1,4 +1,4 @@
-"""``python -m listening.analysis opinions DIR --json OUT.json [--seed N]``."""
+"""``python -m listening.analysis opinions DIR --json OUT.json [--seed N] [--method M]``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .opinions import compute_opinions
+from .opinions import DEFAULT_METHOD, METHODS, OpinionResult, compute_opinions
 from .polis_io import PolisExportError, read_polis_export
 
 EXIT_BAD_INPUT = 2
@@ -62,14 +62,30 @@ def opinions(args: argparse.Namespace) -> int:
     bar = ProgressBar(STAGES, enabled=args.progress or matrix.n_votes >= PROGRESS_MIN_VOTES)
     bar("load")
     result = compute_opinions(
-        matrix, seed=args.seed, moderated_out=export.moderated_out, progress=bar
+        matrix,
+        seed=args.seed,
+        moderated_out=export.moderated_out,
+        progress=bar,
+        method=args.method,
+        participant_order=export.participant_order() if args.method == "polis" else None,
     )
     result.timings = {"load": load, **result.timings}
     out = result.to_json(include_timings=False)
     out["timings"] = {**{k: round(v, 6) for k, v in result.timings.items()}}
     out["timings"]["total"] = round(time.perf_counter() - start, 6)
     Path(args.json).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+    if len(result.groups) < 2:
+        print(f"note: {args.dir}: no opinion groups: {_why_no_groups(result)}", file=sys.stderr)
     return 0
+
+
+def _why_no_groups(result: OpinionResult) -> str:
+    if not result.statement_ids:
+        return "every statement is moderated out"
+    n_in = int(result.in_conversation.sum())
+    if n_in < 2:
+        return f"{n_in} participant(s) in the conversation"
+    return "the participants' votes do not separate into groups"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,6 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     op.add_argument("dir", help="Polis export folder")
     op.add_argument("--json", required=True, help="where to write the result")
     op.add_argument("--seed", type=int, default=0)
+    op.add_argument(
+        "--method",
+        choices=METHODS,
+        default=DEFAULT_METHOD,
+        help=f"polis: Polis's own computation; listening: see docs/analysis.md "
+        f"(default {DEFAULT_METHOD})",
+    )
     op.add_argument("--progress", action="store_true", help="always show the progress bar")
     args = parser.parse_args(argv)
     if args.command == "opinions":

@@ -15,6 +15,8 @@ import numpy.typing as npt
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
+from .clojure_order import ARRAY_MAP_MAX, hash_map_rank
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -85,20 +87,34 @@ def polis_kmeans(
     *,
     weights: FloatArray | None = None,
     max_iters: int = BASE_ITERS,
+    exact: bool = False,
 ) -> Clustering:
     """Lloyd's k-means as Polis runs it: empty clusters are dropped, and it stops when every
-    (sorted) centre moved less than 0.01, or after ``max_iters`` further steps."""
+    (sorted) centre moved less than 0.01, or after ``max_iters`` further steps.
+
+    ``exact`` keeps more of Polis's rules (clusters.clj): its distance formula and tie order
+    (:func:`_nearest_polis`), and the stop test compares the sorted centres pairwise only as
+    far as the shorter list goes (``utils/zip``), so a step that drops an empty cluster can
+    still end the loop."""
     w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
     centres = np.asarray(init_centres, dtype=np.float64).copy()
     labels = np.zeros(len(points), dtype=np.int64)
+    ids = np.arange(len(centres), dtype=np.int64)  # cluster ids, kept as clusters drop out
     for _ in range(max_iters + 1):
-        labels, _ = _nearest(points, centres)
+        if exact:
+            labels = _nearest_polis(points, centres, ids)
+        else:
+            labels, _ = _nearest(points, centres)
         new, wsum = _weighted_centres(points, labels, len(centres), w)
         alive = wsum > 0
         new = new[alive]
+        ids = ids[alive]
         remap = np.cumsum(alive) - 1
         labels = remap[labels]
-        done = len(new) == len(centres) and _same(centres, new)
+        if exact:
+            done = _same(centres, new, truncate=True)
+        else:
+            done = len(new) == len(centres) and _same(centres, new)
         centres = new
         if done:
             break
@@ -106,9 +122,39 @@ def polis_kmeans(
     return Clustering(labels=labels, centres=centres, sizes=sizes)
 
 
-def _same(a: FloatArray, b: FloatArray) -> bool:
+def _nearest_polis(points: FloatArray, centres: FloatArray, ids: IntArray) -> IntArray:
+    """Nearest centre as Polis's ``add-to-closest`` finds it: distances as
+    ``sqrt(max(0, |p|² + |c|² - 2 p·c))`` (vectorz's formula, whose cancellation makes
+    near-coincident points tie at exactly 0), the clusters walked in the order of Clojure's
+    map of cluster id to cluster (insertion order up to 8 clusters, hash order above), and
+    a tie won by the later one (``min-key``)."""
+    k = len(centres)
+    scan = np.arange(k)
+    if k > ARRAY_MAP_MAX:
+        rank = hash_map_rank(ids.tolist())
+        if rank is not None:
+            scan = np.argsort(rank, kind="stable")
+    # One pass per centre over 2-D points is faster than an n x k matrix here.
+    px, py = points[:, 0], points[:, 1]
+    norms = px * px + py * py
+    best = np.full(len(points), np.inf)
+    labels = np.zeros(len(points), dtype=np.int64)
+    for j in scan.tolist():
+        cx, cy = float(centres[j, 0]), float(centres[j, 1])
+        d2 = (norms + (cx * cx + cy * cy)) - 2.0 * (px * cx + py * cy)
+        d = np.sqrt(np.where(d2 < 0.0, 0.0, d2))
+        take = d <= best
+        best = np.where(take, d, best)
+        labels[take] = j
+    return labels
+
+
+def _same(a: FloatArray, b: FloatArray, *, truncate: bool = False) -> bool:
     sa = a[np.lexsort((a[:, 1], a[:, 0]))]
     sb = b[np.lexsort((b[:, 1], b[:, 0]))]
+    if truncate:
+        n = min(len(sa), len(sb))
+        sa, sb = sa[:n], sb[:n]
     return bool(np.all(np.sqrt(((sa - sb) ** 2).sum(axis=1)) < SAME_CLUSTERING_THRESHOLD))
 
 
@@ -139,8 +185,12 @@ def base_clusters(
     k: int = BASE_K,
     previous_centres: FloatArray | None = None,
     seed: int = 0,
+    exact: bool = False,
 ) -> Clustering:
-    """Cluster participants' projections (in canonical order) into at most ``k`` base clusters."""
+    """Cluster participants' projections (in canonical order) into at most ``k`` base clusters.
+
+    ``exact``: Polis's tie and stop rules (see :func:`polis_kmeans`) up to
+    ``SMALL_KMEANS_MAX_POINTS`` participants."""
     n = len(points)
     if n == 0:
         return Clustering(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
@@ -149,7 +199,7 @@ def base_clusters(
     else:
         init = points[first_distinct(points, k)]
     if n <= SMALL_KMEANS_MAX_POINTS:
-        return polis_kmeans(points, init, max_iters=BASE_ITERS)
+        return polis_kmeans(points, init, max_iters=BASE_ITERS, exact=exact)
     fit_points = points
     if n > BASE_SAMPLE_SIZE:
         rng = np.random.default_rng(seed)
@@ -238,8 +288,12 @@ def group_clusters(
     smoother: KSmoother | None = None,
     max_k: int = MAX_GROUPS,
     seed: int = 0,
+    polis: bool = False,
 ) -> GroupClustering:
-    """Weighted k-means of base centres for k = 2..max, pick k by silhouette, smooth k."""
+    """Weighted k-means of base centres for k = 2..max, pick k by silhouette, smooth k.
+
+    ``polis``: a cold start is Polis's single start (the first k distinct base centres, in
+    base-cluster order) with its exact tie and stop rules, not the best of several starts."""
     centres = base.centres
     weights = base.sizes.astype(np.float64)
     smoother = smoother or KSmoother()
@@ -258,10 +312,17 @@ def group_clusters(
         prev = (previous_by_k or {}).get(k)
         if prev is not None and len(prev):
             init = _fill_centres(centres, np.asarray(prev, dtype=np.float64), k)
-            clustering = polis_kmeans(centres, init, weights=weights, max_iters=GROUP_ITERS)
+            clustering = polis_kmeans(
+                centres, init, weights=weights, max_iters=GROUP_ITERS, exact=polis
+            )
         else:
             init = centres[first_distinct(centres, k)]
-            clustering = _best_of_starts(centres, weights, init, k, seed)
+            if polis:
+                clustering = polis_kmeans(
+                    centres, init, weights=weights, max_iters=GROUP_ITERS, exact=True
+                )
+            else:
+                clustering = _best_of_starts(centres, weights, init, k, seed)
         results[k] = clustering
         scores[k] = silhouette(centres, clustering.labels)
     # max-key keeps the last of equal maxima, i.e. the largest such k.

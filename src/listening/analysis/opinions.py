@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.optimize import linear_sum_assignment
 
 from . import clustering, pca, repness
 from .bridging import bridging_scores, partition_score
+from .clojure_order import hash_map_rank
 from .counts import Counts, counts_by_class
 from .matrix import Id, VoteMatrix, id_sort_key
-from .participation import in_conversation
+from .participation import GREEDY_N, MIN_VOTES, in_conversation
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -33,6 +35,9 @@ class OpinionState:
     group_centres_by_k: dict[int, FloatArray] = field(default_factory=dict)
     components: dict[Id, tuple[float, float]] = field(default_factory=dict)
     runs: int = 0
+    # The previous map's group (its letter: 0 = A) of every grouped participant, so that the
+    # next map can name its groups after the previous ones they overlap most.
+    group_of: dict[Id, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +59,7 @@ class OpinionState:
                 [sid, float(c[0]), float(c[1])]
                 for sid, c in sorted(self.components.items(), key=lambda kv: id_sort_key(kv[0]))
             ],
+            "groups": _members_by_group(self.group_of),
         }
 
     @classmethod
@@ -77,7 +83,19 @@ class OpinionState:
                 for row in data.get("components", [])
             },
             runs=int(data.get("runs", 0)),
+            group_of={
+                _hashable(p): int(g)
+                for g, members in (data.get("groups") or {}).items()
+                for p in members
+            },
         )
+
+
+def _members_by_group(group_of: Mapping[Id, int]) -> dict[str, list[Id]]:
+    members: dict[int, list[Id]] = {}
+    for p, g in group_of.items():
+        members.setdefault(g, []).append(p)
+    return {str(g): sorted(members[g], key=id_sort_key) for g in sorted(members)}
 
 
 def _hashable(value: Any) -> Id:
@@ -233,6 +251,63 @@ def canonical_rank(ids: list[Id]) -> IntArray:
 
 Progress = Callable[[str], None]
 
+# "polis": Polis's own computation (participants in vote-arrival order, power-iteration PCA,
+# one first-distinct start per k). "listening": exact components, participants in id order,
+# cold group starts chosen among 31 (docs/analysis.md, "The `listening` method").
+METHODS = ("polis", "listening")
+DEFAULT_METHOD = "polis"
+
+
+def arrival_rank(ids: list[Id], order: Sequence[Id]) -> IntArray:
+    """Each id's position in ``order`` (the order participants first voted in); ids not in
+    ``order`` come after it, in id order."""
+    n = len(ids)
+    position = {p: i for i, p in enumerate(order)}
+    canonical = canonical_rank(ids)
+    key = np.array(
+        [position.get(p, len(position) + int(canonical[i])) for i, p in enumerate(ids)],
+        dtype=np.int64,
+    ).reshape(n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(key, kind="stable")] = np.arange(n)
+    return rank
+
+
+def match_group_labels(
+    groups: IntArray,
+    participant_ids: list[Id],
+    members: IntArray,
+    k: int,
+    previous: Mapping[Id, int],
+) -> IntArray:
+    """The label (letter: 0 = A) of each of the ``k`` new groups: the assignment of new groups
+    to the previous map's labels with the largest total overlap of members (Hungarian
+    method); a new group that overlaps no previous label below ``k`` takes the lowest free
+    one. ``groups[i]`` is the new group of participant ``participant_ids[members[i]]``."""
+    label = np.arange(k, dtype=np.int64)
+    if not previous or k == 0:
+        return label
+    old = np.fromiter(
+        (previous.get(participant_ids[i], -1) for i in members.tolist()),
+        dtype=np.int64,
+        count=len(members),
+    )
+    seen = (old >= 0) & (old < k)
+    if not seen.any():
+        return label
+    overlap = np.zeros((k, k), dtype=np.int64)
+    np.add.at(overlap, (groups[seen], old[seen]), 1)
+    rows, cols = linear_sum_assignment(overlap, maximize=True)
+    label[:] = -1
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        if overlap[r, c] > 0:
+            label[r] = c
+    free = iter(sorted(set(range(k)) - set(label.tolist())))
+    for g in range(k):
+        if label[g] < 0:
+            label[g] = next(free)
+    return label
+
 
 def compute_opinions(
     matrix: VoteMatrix,
@@ -242,6 +317,8 @@ def compute_opinions(
     attributes: Mapping[str, Mapping[Hashable, str]] | None = None,
     moderated_out: Collection[Hashable] = (),
     progress: Progress | None = None,
+    method: str = DEFAULT_METHOD,
+    participant_order: Sequence[Id] | None = None,
 ) -> OpinionResult:
     """Compute the opinion map of a conversation from its vote matrix.
 
@@ -254,7 +331,15 @@ def compute_opinions(
     votes on them still count towards being in the conversation, and their columns stay in
     the PCA as all-zero columns, which counts them in the ``sqrt(n_statements / n_votes)``
     projection scale of every participant.
+
+    ``method`` is one of ``METHODS``. With ``"polis"``, ``participant_order`` is the order in
+    which participants first voted (Polis's rating-matrix rows): it breaks ties in who enters
+    the conversation and decides the base clusters' and groups' starting points. Without it
+    (and always with ``"listening"``) participants are taken in id order.
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: expected one of {', '.join(METHODS)}")
+    polis = method == "polis"
     timings: dict[str, float] = {}
     state = state or OpinionState()
     all_counts = matrix.row_counts()
@@ -277,7 +362,10 @@ def compute_opinions(
             progress(stage)
 
     # Participation ----------------------------------------------------------------------
-    rank = canonical_rank(matrix.participant_ids)
+    if polis and participant_order is not None:
+        rank = arrival_rank(matrix.participant_ids, participant_order)
+    else:
+        rank = canonical_rank(matrix.participant_ids)
     previously = None
     if state.in_conversation:
         pindex = matrix.participant_index()
@@ -286,7 +374,19 @@ def compute_opinions(
             i = pindex.get(p)
             if i is not None:
                 previously[i] = True
-    in_conv = in_conversation(all_counts, m_all, previously_in=previously, rank=rank)
+    topup_rank = rank
+    if polis and n > 8:
+        qualified = (all_counts >= min(MIN_VOTES, m_all)) & (all_counts > 0)
+        if previously is not None:
+            qualified |= previously
+        if int(qualified.sum()) < GREEDY_N:
+            # Polis tops up from its vote-count map: ties in Clojure's hash-map order.
+            by_arrival = np.argsort(rank, kind="stable")
+            hashed = hash_map_rank([matrix.participant_ids[i] for i in by_arrival.tolist()])
+            if hashed is not None:
+                topup_rank = np.empty(n, dtype=np.int64)
+                topup_rank[by_arrival] = hashed
+    in_conv = in_conversation(all_counts, m_all, previously_in=previously, rank=topup_rank)
     lap("participation")
 
     # PCA --------------------------------------------------------------------------------
@@ -307,6 +407,7 @@ def compute_opinions(
         n_statements_for_scaling=m + hidden_statements,
         extra_votes_per_participant=hidden_statements,
         dtype=np.float32 if large else np.float64,
+        power_iteration=polis,
     )
     lap("pca")
 
@@ -314,19 +415,35 @@ def compute_opinions(
     members = np.flatnonzero(in_conv)
     members = members[np.argsort(rank[members], kind="stable")]
     points = proj.participants[members]
-    base = clustering.base_clusters(points, previous_centres=state.base_centres, seed=seed)
+    base = clustering.base_clusters(
+        points, previous_centres=state.base_centres, seed=seed, exact=polis
+    )
     base_cluster = np.full(n, -1, dtype=np.int64)
     base_cluster[members] = base.labels
     lap("base_clusters")
 
     # Opinion groups ---------------------------------------------------------------------
     groups_fit = clustering.group_clusters(
-        base, previous_by_k=state.group_centres_by_k, smoother=state.k_smoother, seed=seed
+        base,
+        previous_by_k=state.group_centres_by_k,
+        smoother=state.k_smoother,
+        seed=seed,
+        polis=polis,
     )
     participant_group = np.full(n, -1, dtype=np.int64)
-    if len(members):
-        participant_group[members] = groups_fit.base_labels[base.labels]
     n_groups = groups_fit.k if len(members) else 0
+    group_centres = groups_fit.centres
+    if len(members):
+        label = match_group_labels(
+            groups_fit.base_labels[base.labels],
+            matrix.participant_ids,
+            members,
+            n_groups,
+            state.group_of,
+        )
+        participant_group[members] = label[groups_fit.base_labels[base.labels]]
+        group_centres = np.zeros_like(groups_fit.centres)
+        group_centres[label] = groups_fit.centres
     lap("groups")
 
     # Counts -----------------------------------------------------------------------------
@@ -341,14 +458,16 @@ def compute_opinions(
         if n_groups >= 2
         else [[] for _ in range(n_groups)]
     )
-    cons = repness.consensus(conv_counts.agree[0], conv_counts.disagree[0], conv_counts.seen[0])
+    # Polis's consensus (conversation.clj ``:consensus``) reads the whole rating matrix.
+    cons_counts = everyone if polis else conv_counts
+    cons = repness.consensus(cons_counts.agree[0], cons_counts.disagree[0], cons_counts.seen[0])
     gic = repness.group_informed_consensus(group_counts.agree, group_counts.seen)
     sizes = np.bincount(participant_group[participant_group >= 0], minlength=n_groups)
     groups = [
         Group(
             id=g,
             size=int(sizes[g]),
-            centre=(float(groups_fit.centres[g, 0]), float(groups_fit.centres[g, 1])),
+            centre=(float(group_centres[g, 0]), float(group_centres[g, 1])),
             representative=rep[g],
         )
         for g in range(n_groups)
@@ -389,6 +508,10 @@ def compute_opinions(
             for j, s in enumerate(matrix.statement_ids)
         },
         runs=state.runs + 1,
+        group_of={
+            matrix.participant_ids[i]: int(participant_group[i])
+            for i in np.flatnonzero(participant_group >= 0).tolist()
+        },
     )
     return OpinionResult(
         participant_ids=matrix.participant_ids,

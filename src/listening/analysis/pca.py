@@ -15,6 +15,7 @@ agreed with it alone would be (Polis's ``pca-project-cmnts``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,6 +95,92 @@ def top_components(
     return comps, values
 
 
+# Polis (pca.clj ``powerit-pca``): 100 power iterations per component, each on the matrix
+# with the earlier components factored out; a cold run starts from the all-ones vector (the
+# start Polis's maintainers pin for their cold-start references; Polis's own worker draws a
+# random one, which after 100 iterations differs only where the eigengap is tiny), a warm run
+# from the previous components.
+POWER_ITERS = 100
+# Polis computes the full PCA only up to these sizes (conversation.clj ``:ptpt-cutoff``,
+# ``:cmt-cutoff``); above, its worker switches to a mini-batch PCA on unseeded random samples,
+# which no two runs reproduce. There we take the exact components (the fixed point the power
+# iteration converges to).
+POWER_MAX_PARTICIPANTS = 10_000
+POWER_MAX_STATEMENTS = 5_000
+
+
+def power_components(
+    c: sp.csr_matrix,
+    n_components: int = 2,
+    *,
+    iters: int = POWER_ITERS,
+    starts: FloatArray | None = None,
+    seed: int = 0,
+) -> tuple[FloatArray, FloatArray]:
+    """Polis's power-iteration PCA of the centred matrix ``c``: top right singular vectors as
+    rows, and their Gram eigenvalues (the norm of the last product)."""
+    _n, m = c.shape
+    comps = np.zeros((n_components, m))
+    values = np.zeros(n_components)
+    if m == 0 or c.nnz == 0:
+        return comps, values
+    dtype = c.dtype
+    ct = c.T.tocsr()
+
+    def gram(x: FloatArray) -> FloatArray:
+        return np.asarray(ct @ (c @ x.astype(dtype, copy=False)), dtype=np.float64)
+
+    # Products below this size are rounding noise of a zero product.
+    scale = 1e-12 * float(np.dot(c.data, c.data))
+    for i in range(min(n_components, m)):
+        previous = comps[:i]
+
+        def deflate(x: FloatArray, previous: FloatArray = previous) -> FloatArray:
+            for p in previous:
+                x = x - float(np.dot(p, x)) * p
+            return x
+
+        start = None if starts is None or i >= len(starts) else starts[i]
+        if start is None or start.shape != (m,) or not np.any(start):
+            start = np.ones(m)
+        # A start orthogonal to every remaining component (e.g. the ones vector on perfectly
+        # balanced votes) gives a zero product: start again from a seeded random vector, as
+        # Polis's worker (a random start) would.
+        for attempt in (start, np.random.default_rng(seed).uniform(0.5, 1.5, size=m)):
+            found = _power_iteration(gram, deflate, attempt.astype(np.float64), iters, scale)
+            if found is not None:
+                comps[i], values[i] = found
+                break
+    return comps, values
+
+
+def _power_iteration(
+    gram: Callable[[FloatArray], FloatArray],
+    deflate: Callable[[FloatArray], FloatArray],
+    v: FloatArray,
+    iters: int,
+    tiny: float,
+) -> tuple[FloatArray, float] | None:
+    """Polis's ``power-iteration``: up to ``iters + 1`` products, stopping early when the
+    eigenvalue estimate repeats exactly. None when the product vanishes (below ``tiny`` for
+    a unit vector)."""
+    norm = float(np.linalg.norm(v))
+    if norm == 0.0:
+        return None
+    v = v / norm
+    last = 0.0
+    for _ in range(iters + 1):
+        w = deflate(gram(deflate(v)))
+        value = float(np.linalg.norm(w))
+        if not np.isfinite(value) or value <= tiny:
+            return None
+        v = w / value
+        if value == last:
+            break
+        last = value
+    return v, last
+
+
 def orient(components: FloatArray, previous: FloatArray | None = None) -> FloatArray:
     """Fix each component's sign: agree with ``previous`` if given, else largest entry positive."""
     out = components.copy()
@@ -119,17 +206,24 @@ def project(
     n_statements_for_scaling: int | None = None,
     extra_votes_per_participant: int = 0,
     dtype: type = np.float64,
+    power_iteration: bool = False,
 ) -> Projection:
     """PCA of the mean-imputed matrix and Polis's sparsity-aware projections.
 
     ``n_statements_for_scaling`` and ``extra_votes_per_participant`` exist only to reproduce
     Polis's handling of moderated-out statements (they stay as all-zero columns there, so
     they count both as statements and as votes in the scaling factor).
+    ``power_iteration`` finds the components as Polis does (:func:`power_components`)
+    instead of exactly, within Polis's full-PCA sizes.
     """
     _n, m = votes.shape
     center = column_means(votes)
     c = centred(votes, center, dtype=dtype)
-    comps, values = top_components(c, 2, seed=seed, start=_first(previous_components))
+    n_rows, _ = votes.shape
+    if power_iteration and n_rows <= POWER_MAX_PARTICIPANTS and m <= POWER_MAX_STATEMENTS:
+        comps, values = power_components(c, 2, starts=previous_components, seed=seed)
+    else:
+        comps, values = top_components(c, 2, seed=seed, start=_first(previous_components))
     comps = orient(comps, previous_components)
     raw = np.asarray(c @ comps.T.astype(dtype), dtype=np.float64)
     counts = np.diff(votes.indptr).astype(np.float64) + extra_votes_per_participant

@@ -168,6 +168,21 @@ class PolisExport:
         out = self.moderated_out
         return sum(1 for s in self.vote_columns.statement_ids if s in out)
 
+    def participant_order(self) -> list[Id]:
+        """Participants in the order of their first vote in ``votes.csv`` (the file's row
+        order: Polis's rating-matrix row order); without ``votes.csv``, the participants'
+        order in ``participants-votes.csv``."""
+        cols = self.vote_columns
+        if cols.first is None or len(cols) == 0:
+            return list(self.participants or cols.participant_ids)
+        n = len(cols.participant_ids)
+        earliest = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(earliest, cols.participant, cols.first.astype(np.int64))
+        order = np.argsort(earliest, kind="stable")
+        return [
+            cols.participant_ids[i] for i in order.tolist() if earliest[i] < np.iinfo(np.int64).max
+        ]
+
     def matrix(self, *, include_moderated: bool = False) -> VoteMatrix:
         """The vote matrix: every participant, every statement with a vote (not moderated out)."""
         cols = self.vote_columns

@@ -95,6 +95,7 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
         seed=0,
         attributes={"constituency": constituencies} if constituencies else None,
         moderated_out=rejected & set(matrix.statement_ids),
+        method="polis",
     )
     priorities = routing_priorities(matrix, result)
     with transaction.atomic():
