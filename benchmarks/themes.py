@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import time
 from pathlib import Path
@@ -40,12 +41,16 @@ def main() -> None:
             a, b = rng.integers(0, len(words), 2)
             words[a], words[b] = words[b], words[a]
         texts.append(" ".join(words))
-    start = time.perf_counter()
+    load = os.getloadavg()[0]
+    start, cpu_start = time.perf_counter(), time.process_time()
     result = find_themes(texts, k=args.k, seed=0)
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.n} texts ({len(pool)} distinct sources), k={args.k}")
-    print(f"find_themes: {took:.1f} s, peak RSS {peak_mib:.0f} MiB")
+    print(
+        f"find_themes: {took:.1f} s wall, {cpu:.1f} s CPU (all threads), peak RSS {peak_mib:.0f} MiB"
+    )
+    print(f"load average before the run: {load:.1f} on {os.cpu_count()} cores")
     for theme in result.themes:
         print(f"  {theme.size:>6}  {theme.label}")
 

@@ -256,3 +256,21 @@ def test_topics_imports_no_django() -> None:
     code = "import sys, listening.analysis.topics; print('django' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_find_themes_fitted_on_a_sample_still_groups_every_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import listening.analysis.topics as topics
+
+    texts, truth = _pooled(EN_THEMES)
+    texts, truth = texts * 10, truth * 10  # 240 texts: past SMALL, so LSA is used
+    monkeypatch.setattr(topics, "FIT_SAMPLE", 60)
+    result = find_themes(texts, k=3, seed=0)
+    labels = result.assignments
+    assert (labels >= 0).all()
+    assert len(result.themes) == 3
+    # The same text gets the same theme whether or not it was in the sample.
+    assert (labels.reshape(10, -1) == labels[:24]).all()
+    majority = sum(int(np.bincount(np.asarray(truth)[labels == t]).max()) for t in range(3))
+    assert majority / len(texts) >= 0.75

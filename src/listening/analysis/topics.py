@@ -50,6 +50,9 @@ EM_ROUNDS = 10
 EM_SMOOTHING = 0.1
 KMEANS_STARTS = 10
 SMALL = 200  # below this many texts, no LSA
+# Above this many texts, the reduction and k-means are fitted on a seeded sample of this size
+# and applied to every text; the EM rounds then use every text.
+FIT_SAMPLE = 10_000
 
 _WORD = re.compile(r"(?u)\b[^\W\d_][^\W_]+\b")
 
@@ -156,13 +159,30 @@ def _embed_lsa(x: sparse.csr_matrix, k: int, seed: int) -> npt.NDArray[np.float6
     dims = min(wanted, x.shape[1] - 1, x.shape[0] - 1)
     if dims < 2:
         return np.asarray(normalize(x.toarray()), dtype=np.float64)
-    z = TruncatedSVD(dims, random_state=seed, algorithm="randomized", n_iter=5).fit_transform(x)
+    svd = TruncatedSVD(dims, random_state=seed, algorithm="randomized", n_iter=5)
+    sample = _sample(x.shape[0], seed)
+    if sample is None:
+        z = svd.fit_transform(x)
+    else:
+        svd.fit(x[sample])
+        z = svd.transform(x)
     return np.asarray(normalize(z), dtype=np.float64)
+
+
+def _sample(n: int, seed: int) -> npt.NDArray[np.int64] | None:
+    if n <= FIT_SAMPLE:
+        return None
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n, FIT_SAMPLE, replace=False)).astype(np.int64)
 
 
 def _kmeans(z: npt.NDArray[np.float64], k: int, seed: int) -> npt.NDArray[np.int64]:
     km = KMeans(n_clusters=k, n_init=KMEANS_STARTS, random_state=seed)
-    return np.asarray(km.fit_predict(z), dtype=np.int64)
+    sample = _sample(z.shape[0], seed)
+    if sample is None:
+        return np.asarray(km.fit_predict(z), dtype=np.int64)
+    km.fit(z[sample])
+    return np.asarray(km.predict(z), dtype=np.int64)
 
 
 def _em_refine(
