@@ -48,7 +48,8 @@ def main() -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.n} texts ({len(pool)} distinct sources), k={args.k}")
     print(
-        f"find_themes: {took:.1f} s wall, {cpu:.1f} s CPU (all threads), peak RSS {peak_mib:.0f} MiB"
+        f"find_themes: {took:.1f} s wall, {cpu:.1f} s CPU (all threads),"
+        f" peak RSS {peak_mib:.0f} MiB"
     )
     print(f"load average before the run: {load:.1f} on {os.cpu_count()} cores")
     for theme in result.themes:
