@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from listening.conversations.models import OpinionSnapshot, StatementStatus
 from listening.people.models import PersonKind
@@ -112,3 +114,24 @@ def test_voice_page_of_a_voice_in_no_key_message_says_so(client):
     voice = VoiceFactory()
     page = client.get(f"/voices/{voice.pk}/").content.decode()
     assert "does not support a published key message yet" in page
+
+
+def _commitments(programme, n):
+    session = ListeningSessionFactory(programme=programme)
+    conversation = ConversationFactory(programme=programme)
+    for _ in range(n):
+        km = KeyMessageFactory(programme=programme, status=KeyMessageStatus.PUBLISHED)
+        km.voices.set([VoiceFactory(session=session) for _ in range(2)])
+        km.statements.set([StatementFactory(conversation=conversation)])
+        CommitmentFactory(programme=programme).key_messages.set([km])
+
+
+def test_pact_page_queries_do_not_grow_with_commitments(client, django_assert_num_queries):
+    programme = ProgrammeFactory()
+    _commitments(programme, 1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/pact/")
+    _commitments(programme, 5)
+    with django_assert_num_queries(len(one)):
+        page = client.get("/pact/").content.decode()
+    assert page.count('class="commitment"') == 6
