@@ -1,4 +1,5 @@
-"""``python -m listening.analysis opinions DIR --json OUT.json [--seed N] [--method M]``."""
+"""``python -m listening.analysis opinions DIR --json OUT.json [--seed N] [--method M]``
+and ``python -m listening.analysis themes FILE.csv --text-column NAME --json OUT.json``."""
 
 from __future__ import annotations
 
@@ -88,6 +89,20 @@ def _why_no_groups(result: OpinionResult) -> str:
     return "the participants' votes do not separate into groups"
 
 
+def themes(args: argparse.Namespace) -> int:
+    from .topics import TopicsError, find_themes, read_texts
+
+    try:
+        texts = read_texts(Path(args.file), args.text_column)
+        result = find_themes(texts, k=args.k, language=args.language, seed=args.seed)
+    except TopicsError as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out = result.to_json(texts)
+    Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m listening.analysis")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -103,9 +118,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(default {DEFAULT_METHOD})",
     )
     op.add_argument("--progress", action="store_true", help="always show the progress bar")
+    th = sub.add_parser("themes", help="themes of the texts in one column of a CSV file")
+    th.add_argument("file", help="CSV file (UTF-8) with a header row")
+    th.add_argument("--text-column", required=True, help="the column holding the texts")
+    th.add_argument("--language", choices=["en", "fr", "es"], default="en")
+    th.add_argument("--k", type=int, default=None, help="number of themes (default: by size)")
+    th.add_argument("--json", required=True, help="where to write the result")
+    th.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.command == "opinions":
         return opinions(args)
+    if args.command == "themes":
+        return themes(args)
     return 1  # pragma: no cover
 
 

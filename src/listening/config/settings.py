@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "listening.voices",
     "listening.conversations",
     "listening.demo",
+    "listening.synthesis",
 ]
 
 MIDDLEWARE = [

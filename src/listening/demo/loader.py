@@ -39,6 +39,7 @@ from listening.programmes.services import (
     theme_upsert,
     translations_set,
 )
+from listening.synthesis.demo import load_synthesis_demo
 from listening.voices.models import Voice
 from listening.voices.services import parse_offset, voice_create
 
@@ -112,6 +113,7 @@ class _Loader:
         )
         self.voices(_read(self.data_dir, "voices.json"), sessions, themes, people)
         self.conversation(_read(self.data_dir, "conversation.json"), sessions)
+        load_synthesis_demo(_read(self.data_dir, "synthesis.json"), programme)  # sample data
         for model, count in before.items():
             self._count(model, count, str(model._meta.verbose_name_plural))
         return DemoReport(+self.created)

@@ -1,0 +1,344 @@
+"""Themes from text: group short texts (voices, statements) into k themes.
+
+Pure: numpy, scipy, scikit-learn, ``snowballstemmer`` and ``stop-words``; never Django.
+
+The default method (``"lsa"``) needs no service and no download and is deterministic for a
+seed:
+
+1. per language, tokens are lower-cased words of two letters or more, stop words (the
+   ``stop-words`` package's list, plus scikit-learn's for English) are dropped and the rest
+   are Snowball-stemmed; each text becomes its stems and the bigrams of its stems;
+2. sublinear TF-IDF of those terms (a term must appear in two texts, and in at most half);
+3. LSA (truncated SVD), rows L2-normalised, k-means with several starts;
+4. a few rounds of expectation-maximisation of a multinomial mixture (naive Bayes) on the
+   texts' terms, started from the k-means themes: each theme gets its own word distribution,
+   which pulls texts that share the theme's rarer words together.
+
+Keywords are the terms most over-represented in a theme (shown in their most common spelling
+in the texts, not as stems), the label is the first three, and the examples are the texts
+nearest the theme's centre. See docs/analysis.md ("Themes from text").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import snowballstemmer
+from scipy import sparse
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+from stop_words import get_stop_words
+
+Language = Literal["en", "fr", "es"]
+Method = Literal["lsa", "semantic"]
+LANGUAGES: dict[str, str] = {"en": "english", "fr": "french", "es": "spanish"}
+MAX_K = 50
+LSA_DIMENSIONS = 100
+EM_ROUNDS = 10
+EM_SMOOTHING = 0.1
+KMEANS_STARTS = 10
+SMALL = 200  # below this many texts, no LSA
+# Above this many texts, the reduction and k-means are fitted on a seeded sample of this size
+# and applied to every text; the EM rounds then use every text.
+FIT_SAMPLE = 10_000
+
+_WORD = re.compile(r"(?u)\b[^\W\d_][^\W_]+\b")
+
+
+class TopicsError(ValueError):
+    """Input that cannot be grouped (too few texts, unknown language, ...)."""
+
+
+@dataclass
+class Theme:
+    id: int
+    label: str
+    keywords: list[str]
+    examples: list[int]  # indices into the input texts, most representative first
+    size: int
+
+    def to_json(self, texts: Sequence[str]) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "keywords": self.keywords,
+            "examples": [texts[i] for i in self.examples],
+            "size": self.size,
+        }
+
+
+@dataclass
+class ThemesResult:
+    themes: list[Theme]
+    assignments: npt.NDArray[np.int64]  # theme id per input text, -1 for a blank text
+    method: str = "lsa"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self, texts: Sequence[str]) -> dict[str, Any]:
+        return {
+            "themes": [t.to_json(texts) for t in self.themes],
+            "assignments": {str(i): int(a) for i, a in enumerate(self.assignments) if a >= 0},
+        }
+
+
+class Analyzer:
+    """Text -> stems and stem bigrams; remembers each stem's most common spelling."""
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise TopicsError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+        self.stemmer = snowballstemmer.stemmer(LANGUAGES[language])
+        stop = {w.lower() for w in get_stop_words(language)}
+        if language == "en":
+            stop |= set(ENGLISH_STOP_WORDS)
+        self.stop = frozenset(stop)
+        self._stems: dict[str, str] = {}
+        self.spellings: dict[str, Counter[str]] = {}
+
+    def stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = str(self.stemmer.stemWord(word))
+            self._stems[word] = stem
+        return stem
+
+    def words(self, text: str) -> list[str]:
+        return [w for w in _WORD.findall(text.lower()) if w not in self.stop]
+
+    def __call__(self, text: str) -> list[str]:
+        words = self.words(text)
+        stems = [self.stem(w) for w in words]
+        for w, s in zip(words, stems, strict=True):
+            self.spellings.setdefault(s, Counter())[w] += 1
+        return stems + [f"{a} {b}" for a, b in pairwise(stems)]
+
+    def display(self, term: str) -> str:
+        parts = []
+        for stem in term.split(" "):
+            counts = self.spellings.get(stem)
+            parts.append(counts.most_common(1)[0][0] if counts else stem)
+        return " ".join(parts)
+
+
+def _vectorise(texts: Sequence[str], analyzer: Analyzer) -> tuple[sparse.csr_matrix, list[str]]:
+    n = len(texts)
+    vectorizer = TfidfVectorizer(
+        analyzer=analyzer,
+        sublinear_tf=True,
+        min_df=2 if n >= 20 else 1,
+        max_df=0.5 if n >= 20 else 1.0,
+        dtype=np.float32,
+    )
+    try:
+        x = vectorizer.fit_transform(texts)
+    except ValueError:
+        # Every word is a stop word or rare: fall back to every term.
+        vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32)
+        try:
+            x = vectorizer.fit_transform(texts)
+        except ValueError as exc:
+            raise TopicsError("the texts have no words to group by") from exc
+    return sparse.csr_matrix(x), [str(t) for t in vectorizer.get_feature_names_out()]
+
+
+def _embed_lsa(x: sparse.csr_matrix, k: int, seed: int) -> npt.NDArray[np.float64]:
+    # A few texts share few words: keep only the main directions (about k of them).
+    wanted = LSA_DIMENSIONS if x.shape[0] >= SMALL else k + 1
+    dims = min(wanted, x.shape[1] - 1, x.shape[0] - 1)
+    if dims < 2:
+        return np.asarray(normalize(x.toarray()), dtype=np.float64)
+    svd = TruncatedSVD(dims, random_state=seed, algorithm="randomized", n_iter=5)
+    sample = _sample(x.shape[0], seed)
+    if sample is None:
+        z = svd.fit_transform(x)
+    else:
+        svd.fit(x[sample])
+        z = svd.transform(x)
+    return np.asarray(normalize(z), dtype=np.float64)
+
+
+def _sample(n: int, seed: int) -> npt.NDArray[np.int64] | None:
+    if n <= FIT_SAMPLE:
+        return None
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n, FIT_SAMPLE, replace=False)).astype(np.int64)
+
+
+def _kmeans(z: npt.NDArray[np.float64], k: int, seed: int) -> npt.NDArray[np.int64]:
+    km = KMeans(n_clusters=k, n_init=KMEANS_STARTS, random_state=seed)
+    sample = _sample(z.shape[0], seed)
+    if sample is None:
+        return np.asarray(km.fit_predict(z), dtype=np.int64)
+    km.fit(z[sample])
+    return np.asarray(km.predict(z), dtype=np.int64)
+
+
+def _em_refine(
+    x: sparse.csr_matrix, labels: npt.NDArray[np.int64], k: int, rounds: int = EM_ROUNDS
+) -> npt.NDArray[np.int64]:
+    """Multinomial mixture (naive Bayes) EM on term presence, started from ``labels``."""
+    presence = x.copy()
+    presence.data[:] = 1.0
+    presence = sparse.csr_matrix(presence, dtype=np.float64)
+    resp = np.zeros((x.shape[0], k))
+    resp[np.arange(x.shape[0]), labels] = 1.0
+    for _ in range(rounds):
+        counts = np.asarray((presence.T @ resp).T) + EM_SMOOTHING  # k x terms
+        log_word = np.log(counts / counts.sum(axis=1, keepdims=True))
+        log_prior = np.log(resp.sum(axis=0) + 1.0) - np.log(resp.sum() + k)
+        log_like = np.asarray(presence @ log_word.T) + log_prior
+        log_like -= log_like.max(axis=1, keepdims=True)
+        resp = np.exp(log_like)
+        resp /= resp.sum(axis=1, keepdims=True)
+    refined = np.asarray(resp.argmax(axis=1), dtype=np.int64)
+    # A text with no kept term has a flat likelihood: keep its k-means theme.
+    empty = np.asarray(presence.sum(axis=1)).ravel() == 0
+    refined[empty] = labels[empty]
+    return refined
+
+
+def default_k(n_texts: int) -> int:
+    """A readable number of themes when none is asked for: about sqrt(n / 10), 2 to 12."""
+    return int(min(12, max(2, round(float(np.sqrt(n_texts / 10))))))
+
+
+def find_themes(
+    texts: Sequence[str],
+    *,
+    k: int | None = None,
+    language: str = "en",
+    seed: int = 0,
+    method: Method = "lsa",
+    n_keywords: int = 8,
+    n_examples: int = 3,
+    embed: Callable[[Sequence[str]], npt.NDArray[np.float32]] | None = None,
+) -> ThemesResult:
+    """Group ``texts`` into ``k`` themes (see the module docstring); blank texts get -1."""
+    all_texts = [t if isinstance(t, str) else "" for t in texts]
+    kept = np.array([i for i, t in enumerate(all_texts) if t.strip()], dtype=np.int64)
+    texts = [all_texts[i] for i in kept]
+    n = len(texts)
+    if n == 0:
+        raise TopicsError("no texts to group")
+    if k is None:
+        k = default_k(n)
+    if k < 1:
+        raise TopicsError(f"k must be at least 1, not {k}")
+    if k > n:
+        raise TopicsError(f"k={k} is larger than the number of texts ({n})")
+    if k > MAX_K:
+        raise TopicsError(f"k={k} is more than {MAX_K} themes")
+    analyzer = Analyzer(language)
+    x, terms = _vectorise(texts, analyzer)
+    if method == "semantic":
+        if embed is None:
+            raise TopicsError("the semantic method needs an embedding function (embed=...)")
+        z = np.asarray(normalize(embed(texts)), dtype=np.float64)
+        labels = _kmeans(z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
+    elif method == "lsa":
+        z = _embed_lsa(x, k, seed)
+        labels = _kmeans(z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
+        if k > 1:
+            labels = _em_refine(x, labels, k)
+    else:
+        raise TopicsError(f"unknown method {method!r}")
+    result = _describe(texts, x, terms, z, labels, analyzer, method, n_keywords, n_examples)
+    if len(kept) < len(all_texts):
+        assignments = np.full(len(all_texts), -1, dtype=np.int64)
+        assignments[kept] = result.assignments
+        result.assignments = assignments
+        for theme in result.themes:
+            theme.examples = [int(kept[i]) for i in theme.examples]
+    return result
+
+
+def _describe(
+    texts: Sequence[str],
+    x: sparse.csr_matrix,
+    terms: list[str],
+    z: npt.NDArray[np.float64],
+    labels: npt.NDArray[np.int64],
+    analyzer: Analyzer,
+    method: str,
+    n_keywords: int,
+    n_examples: int,
+) -> ThemesResult:
+    # Number themes by size (largest first) so that ids are stable for a seed and readable.
+    used, sizes = np.unique(labels, return_counts=True)
+    order = used[np.argsort(-sizes, kind="stable")]
+    renumber = {int(old): new for new, old in enumerate(order)}
+    assignments = np.array([renumber[int(lab)] for lab in labels], dtype=np.int64)
+    overall = np.asarray(x.mean(axis=0)).ravel()
+    themes = []
+    for theme_id in range(len(order)):
+        members = np.flatnonzero(assignments == theme_id)
+        mean = np.asarray(x[members].mean(axis=0)).ravel()
+        # Over-representation, weighted by how much the term matters inside the theme.
+        score = mean * np.log1p(mean / (overall + 1e-9))
+        keywords = _keywords(score, terms, analyzer, n_keywords)
+        centre = z[members].mean(axis=0)
+        closeness = z[members] @ centre
+        examples = [int(members[i]) for i in np.argsort(-closeness, kind="stable")[:n_examples]]
+        themes.append(
+            Theme(
+                id=theme_id,
+                label=" · ".join(keywords[:3]) if keywords else f"theme {theme_id + 1}",
+                keywords=keywords,
+                examples=examples,
+                size=len(members),
+            )
+        )
+    return ThemesResult(themes=themes, assignments=assignments, method=method)
+
+
+def _keywords(
+    score: npt.NDArray[np.float64], terms: list[str], analyzer: Analyzer, n_keywords: int
+) -> list[str]:
+    keywords: list[str] = []
+    seen_stems: set[str] = set()
+    for i in np.argsort(-score, kind="stable"):
+        if score[i] <= 0 or len(keywords) >= n_keywords:
+            break
+        stems = terms[i].split(" ")
+        # Skip a bigram whose words are both shown already, and a word shown in a bigram.
+        if all(s in seen_stems for s in stems):
+            continue
+        seen_stems.update(stems)
+        keywords.append(analyzer.display(terms[i]))
+    return keywords
+
+
+def read_texts(path: Path, column: str) -> list[str]:
+    """The non-empty texts of ``column`` in a UTF-8 CSV file; row numbers are kept (a blank
+    text stays as ``""`` so that assignments keep the file's 0-based row numbers)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TopicsError(f"cannot read the file ({exc.strerror})") from exc
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TopicsError(f"not UTF-8 (byte {exc.start})") from exc
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    if not reader.fieldnames:
+        raise TopicsError("the file is empty")
+    if column not in reader.fieldnames:
+        raise TopicsError(
+            f"no column {column!r} (columns: {', '.join(str(f) for f in reader.fieldnames)})"
+        )
+    texts = [(row.get(column) or "").strip() for row in reader]
+    if not any(texts):
+        raise TopicsError(f"column {column!r} has no text")
+    return texts

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SynthesisConfig(AppConfig):
+    name = "listening.synthesis"
+    verbose_name = "Synthesis"
