@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "listening.programmes",
     "listening.voices",
     "listening.conversations",
+    "listening.learning",
     "listening.demo",
 ]
 
