@@ -280,7 +280,11 @@ def _question_view(attempt: Attempt, question: Question, response: Any) -> dict[
         "name": f"q{question.pk}",
         "answers": answers,
         "value": value,
-        "chosen": set(value) if isinstance(value, list) else {value},
+        "chosen": set(value)
+        if isinstance(value, list)
+        else {value}
+        if isinstance(value, int)
+        else set(),
         "score": response.score if response is not None else None,
     }
     if question.type == QuestionType.MATCHING:
