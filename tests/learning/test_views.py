@@ -300,3 +300,15 @@ def test_captions_upload_with_bad_webvtt_is_refused_naming_the_file():
     with pytest.raises(ValidationError) as error:
         caption.full_clean()
     assert "file" in error.value.message_dict
+
+
+def test_chart_infographic_lists_its_values_in_a_table(client):
+    from tests.factories import ListeningSessionFactory
+
+    ListeningSessionFactory(axis="planet")
+    block = TextBlockFactory(
+        kind="infographic", body="", chart="sessions_per_axis", long_description="Bars."
+    )
+    page = client.get(block.lesson.get_absolute_url()).text
+    assert reverse("learning:chart", args=["sessions_per_axis"]) in page
+    assert re.search(r'<th scope="row">Planet</th><td>1</td>', page)

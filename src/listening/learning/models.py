@@ -187,9 +187,9 @@ class Caption(models.Model):
 
         if self.file:
             try:
-                self.file.seek(0)
-                read_captions(self.file.read())
-                self.file.seek(0)
+                with self.file.open("rb") as handle:
+                    data = handle.read()
+                read_captions(data)
             except CaptionError as exc:
                 raise ValidationError({"file": str(exc)}) from None
 

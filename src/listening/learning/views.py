@@ -191,6 +191,8 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
             )
         elif block.kind == BlockKind.INFOGRAPHIC:
             item["description"] = render_markdown(block.long_description)
+            if block.chart:
+                item["chart_title"], item["chart_rows"] = charts.chart_data(block.chart)
         elif block.kind == BlockKind.QUIZ:
             quiz = block.quiz
             tried = attempts.get(quiz.pk, [])

@@ -1,13 +1,29 @@
-"""Authoring: quizzes imported from GIFT (all or nothing), exported back."""
+"""Authoring: courses, modules, lessons and blocks; quizzes imported from GIFT (all or
+nothing) and exported back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from listening.learning import gift
-from listening.learning.models import Answer, Block, BlockKind, Lesson, Question, Quiz
+from listening.learning.models import (
+    Answer,
+    Block,
+    BlockKind,
+    Caption,
+    Course,
+    Lesson,
+    Module,
+    Question,
+    Quiz,
+)
+from listening.programmes.models import ListeningSession, Programme, Theme
 
 
 def quiz_for_lesson(*, lesson: Lesson, title: str = "") -> Quiz:
@@ -103,3 +119,80 @@ def gift_questions(*, lesson: Lesson) -> list[gift.GiftQuestion]:
                 item.answers.append(gift.GiftAnswer(answer.text, answer.fraction, answer.feedback))
         result.append(item)
     return result
+
+
+def course_upsert(
+    *,
+    slug: str,
+    title: str,
+    description: str = "",
+    programme: Programme | None = None,
+    is_published: bool = False,
+) -> Course:
+    with transaction.atomic():
+        course = Course.objects.filter(slug=slug).first() or Course(slug=slug)
+        course.title, course.description = title, description
+        course.programme, course.is_published = programme, is_published
+        course.full_clean()
+        course.save()
+        return course
+
+
+def module_upsert(
+    *,
+    course: Course,
+    slug: str,
+    title: str,
+    summary: str = "",
+    position: int = 0,
+    theme: Theme | None = None,
+    sessions: Sequence[ListeningSession] = (),
+) -> Module:
+    with transaction.atomic():
+        module = Module.objects.filter(course=course, slug=slug).first() or Module(
+            course=course, slug=slug
+        )
+        module.title, module.summary, module.position, module.theme = (
+            title, summary, position, theme,
+        )  # fmt: skip
+        module.full_clean()
+        module.save()
+        module.sessions.set(sessions)
+        return module
+
+
+def lesson_upsert(
+    *, module: Module, slug: str, title: str, summary: str = "", position: int = 0
+) -> Lesson:
+    with transaction.atomic():
+        lesson = Lesson.objects.filter(slug=slug).first() or Lesson(slug=slug)
+        lesson.module, lesson.title, lesson.summary, lesson.position = (
+            module, title, summary, position,
+        )  # fmt: skip
+        lesson.full_clean()
+        lesson.save()
+        return lesson
+
+
+def block_add(*, lesson: Lesson, kind: str, position: int, **fields: Any) -> Block:
+    """A new block; files are given as (name, bytes) pairs in ``video_file`` / ``image``."""
+    with transaction.atomic():
+        files = {name: fields.pop(name) for name in ("video_file", "image") if name in fields}
+        block = Block(lesson=lesson, kind=kind, position=position, **fields)
+        for name, (filename, content) in files.items():
+            getattr(block, name).save(filename, ContentFile(content), save=False)
+        block.full_clean()
+        block.save()
+        if kind == BlockKind.QUIZ:
+            Quiz.objects.create(block=block)
+        return block
+
+
+def caption_add(*, block: Block, language: str, content: bytes) -> Caption:
+    """WebVTT captions for a video block, validated before they are stored."""
+    with transaction.atomic():
+        caption = Caption(block=block, language=language)
+        caption.file.save(f"block-{block.pk}-{language}.vtt", ContentFile(content), save=False)
+        caption.full_clean()
+        caption.save()
+        return caption
