@@ -312,3 +312,18 @@ def test_chart_infographic_lists_its_values_in_a_table(client):
     page = client.get(block.lesson.get_absolute_url()).text
     assert reverse("learning:chart", args=["sessions_per_axis"]) in page
     assert re.search(r'<th scope="row">Planet</th><td>1</td>', page)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "start"),
+    [
+        ("fr", "Votre progression", "Commencer le quiz"),
+        ("es", "Su progreso", "Empezar el cuestionario"),
+    ],
+)
+def test_course_pages_speak_french_and_spanish(client, language, heading, start):
+    quiz = QuizFactory()
+    single_choice_question(quiz)
+    course = quiz.block.lesson.module.course
+    assert heading in client.get(f"/{language}/learn/{course.slug}/").text
+    assert start in client.get(f"/{language}/learn/lessons/{quiz.block.lesson.slug}/").text
