@@ -81,3 +81,23 @@ def test_lesson_drop_off_counts_openers_and_finishers():
     )
     [row] = lesson_drop_off(lesson.module.course)
     assert (row.started, row.completed, row.drop_off) == (5, 1, 80.0)
+
+
+def test_item_statistics_agree_with_the_plain_formulas():
+    rows = [  # (question, attempt, score)
+        (1, 10, 1.0), (2, 10, 1.0), (3, 10, 0.0),
+        (1, 11, 1.0), (2, 11, 0.0), (3, 11, 1.0),
+        (1, 12, 0.0), (2, 12, 0.0), (3, 12, 0.0),
+        (1, 13, 1.0), (2, 13, 1.0), (3, 13, 1.0),
+    ]  # fmt: skip
+    result = stats.item_statistics(*zip(*rows, strict=True))
+    for question in (1, 2, 3):
+        mine = [(s, a) for q, a, s in rows if q == question]
+        pairs = []
+        for score, attempt in mine:
+            others = [s for q, a, s in rows if a == attempt and q != question]
+            pairs.append((score, sum(others) / len(others)))
+        responses, facility, discrimination = result[question]
+        assert responses == 4
+        assert facility == stats.facility([s for s, _a in mine])
+        assert discrimination == stats.discrimination(pairs)

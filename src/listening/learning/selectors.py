@@ -142,43 +142,32 @@ class QuestionStatistics:
 
 def question_statistics(course: Course) -> list[QuestionStatistics]:
     """Facility and discrimination index of each question, over first submitted attempts
-    (as Moodle's quiz statistics do by default)."""
-    first_attempts = Attempt.objects.filter(
-        quiz__block__lesson__module__course=course, submitted_at__isnull=False, number=1
-    )
-    rows = list(
-        Response.objects.filter(attempt__in=first_attempts).values_list(
-            "question_id", "attempt_id", "score"
+    (as Moodle's quiz statistics do by default). One query for the responses, read as plain
+    tuples and computed with numpy (``stats.item_statistics``)."""
+    questions = list(
+        Question.objects.filter(quiz__block__lesson__module__course=course).order_by(
+            "quiz__block__lesson__module__position",
+            "quiz__block__lesson__position",
+            "quiz__block__position",
+            "position",
+            "id",
         )
     )
-    sums: dict[int, tuple[float, int]] = {}
-    for _question_id, attempt_id, score in rows:
-        total, count = sums.get(attempt_id, (0.0, 0))
-        sums[attempt_id] = (total + (score or 0.0), count + 1)
-    per_question: dict[int, list[tuple[float, float]]] = {}
-    for question_id, attempt_id, score in rows:
-        total, count = sums[attempt_id]
-        if count > 1:
-            mine = score or 0.0
-            per_question.setdefault(question_id, []).append((mine, (total - mine) / (count - 1)))
-    questions = Question.objects.filter(quiz__block__lesson__module__course=course).order_by(
-        "quiz__block__lesson__module__position",
-        "quiz__block__lesson__position",
-        "position",
-        "id",
-    )
-    result = []
-    for question in questions:
-        pairs = per_question.get(question.pk, [])
-        result.append(
-            QuestionStatistics(
-                question=question,
-                responses=len(pairs),
-                facility=stats.facility([score for score, _rest in pairs]),
-                discrimination=stats.discrimination(pairs),
-            )
-        )
-    return result
+    rows = Response.objects.filter(
+        attempt__quiz__block__lesson__module__course=course,
+        attempt__submitted_at__isnull=False,
+        attempt__number=1,
+    ).values_list("question_id", "attempt_id", "score")
+    question_ids, attempt_ids, scores = [], [], []
+    for question_id, attempt_id, score in rows.iterator(chunk_size=20_000):
+        question_ids.append(question_id)
+        attempt_ids.append(attempt_id)
+        scores.append(score or 0.0)
+    figures = stats.item_statistics(question_ids, attempt_ids, scores)
+    return [
+        QuestionStatistics(question, *figures.get(question.pk, (0, None, None)))
+        for question in questions
+    ]
 
 
 @dataclass
