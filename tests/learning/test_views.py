@@ -327,3 +327,23 @@ def test_course_pages_speak_french_and_spanish(client, language, heading, start)
     course = quiz.block.lesson.module.course
     assert heading in client.get(f"/{language}/learn/{course.slug}/").text
     assert start in client.get(f"/{language}/learn/lessons/{quiz.block.lesson.slug}/").text
+
+
+def test_course_page_links_each_module_to_its_sessions(client):
+    from tests.factories import ListeningSessionFactory
+
+    lesson = LessonFactory()
+    session = ListeningSessionFactory(title="Shade and safety in public space")
+    lesson.module.sessions.add(session)
+    page = client.get(lesson.module.course.get_absolute_url()).text
+    assert "Shade and safety in public space" in page
+    assert reverse("public:session", args=[session.slug]) in page
+
+
+def test_course_page_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    course = LessonFactory().module.course
+    for _ in range(5):
+        LessonFactory(module__course=course)
+    client.get(course.get_absolute_url())
+    with django_assert_max_num_queries(10):
+        client.get(course.get_absolute_url())

@@ -22,6 +22,7 @@ from listening.learning.models import (
     Response,
     VideoProgress,
 )
+from listening.programmes.models import ListeningSession
 
 
 def published_courses() -> QuerySet[Course]:
@@ -49,9 +50,13 @@ class ModuleProgress:
 
 
 def course_outline(course: Course, learner: Learner | None) -> list[ModuleProgress]:
-    """Modules and lessons of a course with this learner's completion: three queries."""
+    """Modules, their lessons and sessions, with this learner's completion."""
     modules = course.modules.select_related("theme").prefetch_related(
-        Prefetch("lessons", queryset=Lesson.objects.order_by("position", "id"))
+        Prefetch("lessons", queryset=Lesson.objects.order_by("position", "id")),
+        Prefetch(
+            "sessions",
+            queryset=ListeningSession.objects.order_by("starts_at"),
+        ),
     )
     done_lessons: set[int] = set()
     done_modules: set[int] = set()
