@@ -347,3 +347,18 @@ def test_course_page_takes_a_fixed_number_of_queries(client, django_assert_max_n
     client.get(course.get_absolute_url())
     with django_assert_max_num_queries(10):
         client.get(course.get_absolute_url())
+
+
+def test_local_video_is_served_with_byte_ranges(client):
+    content = bytes(range(256)) * 4
+    video = VideoBlockFactory(video_url="", video_file=ContentFile(content, name="v.webm"))
+    url = reverse("learning:video_file", args=[video.pk])
+    whole = client.get(url)
+    assert b"".join(whole.streaming_content) == content
+    assert whole["Accept-Ranges"] == "bytes"
+    part = client.get(url, headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206
+    assert part.content == content[100:200]
+    assert part["Content-Range"] == f"bytes 100-199/{len(content)}"
+    assert client.get(url, headers={"Range": "bytes=-10"}).content == content[-10:]
+    assert client.get(url, headers={"Range": "bytes=5000-"}).status_code == 416

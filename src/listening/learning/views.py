@@ -8,6 +8,8 @@ their progress moves to their account (``learner_claim``).
 from __future__ import annotations
 
 import json
+import mimetypes
+import re
 from typing import Any
 
 from django.conf import settings
@@ -391,12 +393,42 @@ def video_progress(request: HttpRequest, block_id: int) -> HttpResponseBase:
     )
 
 
+RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+RANGE_CHUNK = 8 * 1024 * 1024
+
+
 @require_GET
 def video_file(request: HttpRequest, block_id: int) -> HttpResponseBase:
+    """The stored video, with single byte ranges so that players can seek and resume."""
     block = _block(block_id, BlockKind.VIDEO)
     if not block.video_file:
         raise Http404(_("This video is not stored here."))
-    return FileResponse(block.video_file.open("rb"), content_type="video/webm")
+    content_type = mimetypes.guess_type(block.video_file.name)[0] or "application/octet-stream"
+    size = block.video_file.size
+    match = RANGE.fullmatch(request.headers.get("Range", "").strip())
+    if match is None or not (match[1] or match[2]):
+        response: HttpResponseBase = FileResponse(
+            block.video_file.open("rb"), content_type=content_type
+        )
+        response["Accept-Ranges"] = "bytes"
+        return response
+    if match[1]:
+        start = int(match[1])
+        end = min(int(match[2]) if match[2] else size - 1, size - 1)
+    else:  # the last N bytes
+        start, end = max(0, size - int(match[2])), size - 1
+    if start >= size or end < start:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    end = min(end, start + RANGE_CHUNK - 1)
+    with block.video_file.open("rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start + 1)
+    response = HttpResponse(data, status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    return response
 
 
 @require_GET
