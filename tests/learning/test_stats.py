@@ -58,6 +58,12 @@ def test_question_statistics_use_first_attempts():
             answers={easy.pk: right(easy), hard.pk: right(hard)},
         )
     rows = {row.question.pk: row for row in question_statistics(course)}
+    # first attempts: (easy, hard) scores per learner; the rest of a quiz of two questions
+    # is the other question
+    firsts = [(1.0, 1.0), (1.0, 1.0), (1.0, 0.0), (0.0, 0.0)]
+    assert rows[hard.pk].discrimination == stats.discrimination(
+        [(hard_score, easy_score) for easy_score, hard_score in firsts]
+    )
     assert rows[easy.pk].facility == 75.0
     assert rows[hard.pk].facility == 50.0
     assert rows[easy.pk].responses == 4
@@ -83,21 +89,11 @@ def test_lesson_drop_off_counts_openers_and_finishers():
     assert (row.started, row.completed, row.drop_off) == (5, 1, 80.0)
 
 
-def test_item_statistics_agree_with_the_plain_formulas():
-    rows = [  # (question, attempt, score)
-        (1, 10, 1.0), (2, 10, 1.0), (3, 10, 0.0),
-        (1, 11, 1.0), (2, 11, 0.0), (3, 11, 1.0),
-        (1, 12, 0.0), (2, 12, 0.0), (3, 12, 0.0),
-        (1, 13, 1.0), (2, 13, 1.0), (3, 13, 1.0),
-    ]  # fmt: skip
-    result = stats.item_statistics(*zip(*rows, strict=True))
-    for question in (1, 2, 3):
-        mine = [(s, a) for q, a, s in rows if q == question]
-        pairs = []
-        for score, attempt in mine:
-            others = [s for q, a, s in rows if a == attempt and q != question]
-            pairs.append((score, sum(others) / len(others)))
-        responses, facility, discrimination = result[question]
-        assert responses == 4
-        assert facility == stats.facility([s for s, _a in mine])
-        assert discrimination == stats.discrimination(pairs)
+def test_correlation_from_sums_agrees_with_the_plain_formula():
+    pairs = [(1.0, 0.5), (1.0, 0.5), (0.0, 0.5), (1.0, 1.0), (0.0, 0.0), (1.0, 1.0)]
+    xs, ys = [x for x, _y in pairs], [y for _x, y in pairs]
+    sums = (
+        len(pairs), sum(xs), sum(ys), sum(x * x for x in xs), sum(y * y for y in ys),
+        sum(x * y for x, y in pairs),
+    )  # fmt: skip
+    assert stats.correlation_from_sums(*sums) == stats.discrimination(pairs)

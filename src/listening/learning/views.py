@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from listening.learning import charts, selectors, services, xapi
+from listening.learning import charts, selectors, services, video, xapi
 from listening.learning.captions import CaptionError, read_captions
 from listening.learning.certificate_pdf import certificate_pdf
 from listening.learning.content import render_markdown, render_question_text
@@ -381,7 +381,7 @@ def video_progress(request: HttpRequest, block_id: int) -> HttpResponseBase:
         )
     except ValidationError as exc:
         return JsonResponse({"error": _validation_message(exc)}, status=400)
-    complete = block.completions.filter(learner=learner).exists()
+    complete = video.is_complete(progress.intervals, block.duration or 0.0)
     return who.finish(
         JsonResponse(
             {

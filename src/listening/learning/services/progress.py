@@ -146,8 +146,17 @@ def video_progress_record(
     if isinstance(position, bool) or not isinstance(position, int | float):
         raise ValidationError({"position": _("The position is a number of seconds.")})
     with transaction.atomic():
-        VideoProgress.objects.get_or_create(learner=learner, block=block)
-        progress = VideoProgress.objects.select_for_update().get(learner=learner, block=block)
+        progress = (
+            VideoProgress.objects.select_for_update().filter(learner=learner, block=block).first()
+        )
+        if progress is None:
+            try:
+                with transaction.atomic():
+                    progress = VideoProgress.objects.create(learner=learner, block=block)
+            except IntegrityError:  # created by a concurrent report
+                progress = VideoProgress.objects.select_for_update().get(
+                    learner=learner, block=block
+                )
         progress.intervals = video.merge_intervals(progress.intervals + watched)
         progress.watched = video.covered(progress.intervals)
         progress.position = max(0.0, min(float(position), block.duration))
