@@ -152,18 +152,18 @@ SELECT question_id, COUNT(*), SUM(x),
        SUM(has_rest * x * x), SUM(has_rest * y * y), SUM(has_rest * x * y)
 FROM (
     SELECT r.question_id AS question_id,
-           COALESCE(r.score, 0.0) AS x,
-           CASE WHEN COUNT(*) OVER w > 1 THEN 1.0 ELSE 0.0 END AS has_rest,
+           COALESCE(r.score, 0) AS x,
+           CASE WHEN COUNT(*) OVER w > 1 THEN 1 ELSE 0 END AS has_rest,
            CASE WHEN COUNT(*) OVER w > 1
-                THEN (SUM(COALESCE(r.score, 0.0)) OVER w - COALESCE(r.score, 0.0))
+                THEN (SUM(COALESCE(r.score, 0)) OVER w - COALESCE(r.score, 0))
                      / (COUNT(*) OVER w - 1)
-                ELSE 0.0 END AS y
+                ELSE 0 END AS y
     FROM {response} r JOIN {attempt} a ON a.id = r.attempt_id
     WHERE a.quiz_id IN ({quizzes}) AND a.number = 1 AND a.submitted_at IS NOT NULL
     WINDOW w AS (PARTITION BY r.attempt_id)
 ) per_response
 GROUP BY question_id
-"""
+"""  # integer literals, not 0.0: PostgreSQL would compute in slow NUMERIC instead of floats
 
 
 def question_statistics(course: Course) -> list[QuestionStatistics]:
