@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from listening.conversations.models import Conversation
 from listening.demo.loader import DATA_DIR, DemoDataError, load_demo
+from listening.learning.models import Course, QuestionType
 from listening.people.models import Person
 from listening.places.models import City
 from listening.places.regions import WorldRegion
@@ -69,7 +70,7 @@ def demo_loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo()
         yield
-        for model in (Conversation, Voice, ListeningSession, Programme, Person, City):
+        for model in (Course, Conversation, Voice, ListeningSession, Programme, Person, City):
             model.objects.all().delete()
 
 
@@ -110,8 +111,32 @@ def test_demo_attribution_respects_consent(demo_loaded):
     assert all(v.speaker.consent_quoted and v.speaker.consent_listed for v in attributed)
 
 
+def test_demo_course_has_eight_modules_every_question_type_and_a_captioned_video(demo_loaded):
+    course = Course.objects.get(slug="cities-are-listening-course")
+    assert course.is_published
+    modules = list(course.modules.select_related("theme"))
+    assert len(modules) == 8
+    assert {m.theme.slug for m in modules} == set(
+        Programme.objects.get(slug="cities-are-listening").themes.values_list("slug", flat=True)
+    )
+    assert all(m.sessions.exists() for m in modules)
+    question_types = set()
+    for module in modules:
+        quizzes = [
+            b.quiz for lesson in module.lessons.all() for b in lesson.blocks.filter(kind="quiz")
+        ]
+        assert quizzes and all(q.questions.exists() for q in quizzes)
+        question_types |= {q.type for quiz in quizzes for q in quiz.questions.all()}
+    assert question_types == set(QuestionType.values)
+    video = course.modules.first().lessons.first().blocks.get(kind="video")
+    assert video.video_file.name.endswith(".webm")
+    assert video.duration > 0
+    assert set(video.captions.values_list("language", flat=True)) == {"en", "fr", "es"}
+    assert course.modules.filter(lessons__blocks__kind="infographic").distinct().count() == 8
+
+
 def test_demo_loading_twice_changes_nothing(demo_loaded, capsys):
-    models = (Voice, ListeningSession, Person, City, Conversation)
+    models = (Voice, ListeningSession, Person, City, Conversation, Course)
     counts = [m.objects.count() for m in models]
     call_command("demo")
     assert "nothing changed" in capsys.readouterr().out

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "listening.programmes",
     "listening.voices",
     "listening.conversations",
+    "listening.learning",
     "listening.demo",
     "listening.synthesis",
 ]

@@ -26,6 +26,7 @@ from listening.conversations.services import (
     opinion_refresh,
     participant_set_constituency,
 )
+from listening.learning.demo import load_course
 from listening.people.models import Organisation, Person
 from listening.people.services import organisation_upsert, person_upsert
 from listening.places.gazetteer import GazetteerError
@@ -114,6 +115,9 @@ class _Loader:
         self.voices(_read(self.data_dir, "voices.json"), sessions, themes, people)
         self.conversation(_read(self.data_dir, "conversation.json"), sessions)
         load_synthesis_demo(_read(self.data_dir, "synthesis.json"), programme)  # sample data
+        self.created.update(
+            load_course(_read(self.data_dir, "course.json"), programme, themes, sessions)
+        )
         for model, count in before.items():
             self._count(model, count, str(model._meta.verbose_name_plural))
         return DemoReport(+self.created)

@@ -1,0 +1,404 @@
+"""Speed of the open course with 10,000 learners (not a test: a benchmark).
+
+Builds a course of 8 modules (a lesson each: text, video, a 10-question quiz) and 10,000
+learners with their quiz attempts, answers, watched intervals and events, then measures:
+
+- the lesson page and the quiz (attempt) page, server side, with Django's test Client
+  (median of N renders; target ≤ 100 ms each);
+- the authors' statistics page (target ≤ 500 ms);
+- progress events (watched intervals and quiz answers) POSTed to the production server
+  (gunicorn, started here) by concurrent clients: events per second and p99 latency
+  (target ≥ 500/s, p99 ≤ 100 ms, on PostgreSQL).
+
+    .venv/bin/python benchmarks/course.py                   # SQLite file in benchmarks/out/
+    DATABASE_URL=postgresql://listening:listening@127.0.0.1:5432/listening_bench \\
+        .venv/bin/python benchmarks/course.py --rebuild
+    .venv/bin/python benchmarks/course.py --events 5000 --clients 16 --workers 4
+
+Results go in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+LEARNERS = 10_000
+QUESTIONS_PER_QUIZ = 10
+MODULES = 8
+SEED = 20_261_127
+BENCH_SLUG = "bench-course"
+
+
+def setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="listening-bench-"))
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(24))
+    os.environ["DEBUG"] = ""
+    os.environ["SECURE_COOKIES"] = ""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "listening.config.settings"
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+
+
+def build() -> None:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from listening.learning import grading
+    from listening.learning.models import (
+        Answer,
+        Attempt,
+        BlockKind,
+        Course,
+        Learner,
+        LearningEvent,
+        Question,
+        QuestionType,
+        Quiz,
+        Response,
+        VideoProgress,
+    )
+    from listening.learning.services import block_add, course_upsert, lesson_upsert, module_upsert
+    from listening.learning.services.learners import token_hash
+
+    call_command("migrate", verbosity=0)
+    if Course.objects.filter(slug=BENCH_SLUG).exists():
+        return
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    with transaction.atomic():
+        course = course_upsert(slug=BENCH_SLUG, title="Benchmark course", is_published=True)
+        quizzes, videos = [], []
+        for m in range(MODULES):
+            module = module_upsert(course=course, slug=f"m{m}", title=f"Module {m}", position=m)
+            lesson = lesson_upsert(module=module, slug=f"bench-lesson-{m}", title=f"Lesson {m}")
+            block_add(lesson=lesson, kind=BlockKind.TEXT, position=0, body="Some **text**. " * 40)
+            videos.append(
+                block_add(
+                    lesson=lesson,
+                    kind=BlockKind.VIDEO,
+                    position=1,
+                    video_url="https://video.example.org/v.webm",
+                    duration=600.0,
+                )
+            )
+            quiz_block = block_add(lesson=lesson, kind=BlockKind.QUIZ, position=2, title="Quiz")
+            quiz = Quiz.objects.get(block=quiz_block)
+            quiz.attempts_allowed = 0
+            quiz.save(update_fields=["attempts_allowed"])
+            quizzes.append(quiz)
+            for q in range(QUESTIONS_PER_QUIZ):
+                question = Question.objects.create(
+                    quiz=quiz, position=q, type=QuestionType.SINGLE_CHOICE, text=f"Question {q}?"
+                )
+                Answer.objects.bulk_create(
+                    Answer(
+                        question=question, position=a, text=f"Option {a}", fraction=100 * (a == 0)
+                    )
+                    for a in range(4)
+                )
+        Learner.objects.bulk_create(
+            Learner(token_hash=token_hash(f"bench-learner-{i}")) for i in range(LEARNERS)
+        )
+    learner_ids = list(Learner.objects.order_by("pk").values_list("pk", flat=True))
+    questions = {quiz.pk: list(quiz.questions.values_list("pk", flat=True)) for quiz in quizzes}
+    options = {
+        qid: list(Answer.objects.filter(question_id=qid).values_list("pk", flat=True))
+        for ids in questions.values()
+        for qid in ids
+    }
+    for chunk_start in range(0, LEARNERS, 1000):
+        with transaction.atomic():
+            attempts, progress, events = [], [], []
+            skill_of: dict[int, float] = {}
+            for learner_id in learner_ids[chunk_start : chunk_start + 1000]:
+                skill_of[learner_id] = rng.random()
+                for quiz in rng.sample(quizzes, rng.randint(1, 3)):
+                    seed = rng.randrange(2**31)
+                    attempts.append(
+                        Attempt(
+                            learner_id=learner_id,
+                            quiz=quiz,
+                            number=1,
+                            seed=seed,
+                            question_ids=grading.draw_questions(
+                                questions[quiz.pk], seed=seed, pool_size=0
+                            ),
+                        )
+                    )
+                for video in rng.sample(videos, 2):
+                    end = rng.uniform(30, 600)
+                    progress.append(
+                        VideoProgress(
+                            learner_id=learner_id,
+                            block=video,
+                            intervals=[[0.0, end]],
+                            watched=end,
+                            position=end,
+                        )
+                    )
+                    events.append(
+                        LearningEvent(
+                            learner_id=learner_id,
+                            verb="experienced",
+                            lesson_id=video.lesson_id,
+                            module_id=video.lesson.module_id,
+                            course=course,
+                            uuid=uuid.uuid4(),
+                        )
+                    )
+            Attempt.objects.bulk_create(attempts)
+            responses = []
+            for attempt in attempts:
+                skill = skill_of[attempt.learner_id]
+                right = 0
+                for qid in attempt.question_ids:
+                    correct = rng.random() < 0.3 + 0.6 * skill
+                    right += correct
+                    responses.append(
+                        Response(
+                            attempt=attempt,
+                            question_id=qid,
+                            value=options[qid][0 if correct else rng.randint(1, 3)],
+                            score=1.0 if correct else 0.0,
+                        )
+                    )
+                attempt.score = 100 * right / len(attempt.question_ids)
+                attempt.passed = attempt.score >= 60
+            from django.utils import timezone
+
+            now = timezone.now()
+            for attempt in attempts:
+                attempt.submitted_at = now
+            Attempt.objects.bulk_update(attempts, ["score", "passed", "submitted_at"])
+            Response.objects.bulk_create(responses)
+            VideoProgress.objects.bulk_create(progress)
+            LearningEvent.objects.bulk_create(events)
+    print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def time_pages(runs: int) -> list[tuple[str, float, int]]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core import signing
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from listening.learning.models import Attempt, Learner, Quiz
+    from listening.learning.services import attempt_start
+    from listening.learning.services.learners import token_hash
+    from listening.learning.views import COOKIE, COOKIE_SALT
+
+    token = "bench-learner-42"
+    learner = Learner.objects.get(token_hash=token_hash(token))
+    client = Client()
+    client.cookies[COOKIE] = signing.get_cookie_signer(salt=COOKIE + COOKIE_SALT).sign(token)
+    quiz = Quiz.objects.filter(block__lesson__slug="bench-lesson-3").get()
+    attempt = Attempt.objects.filter(learner=learner, quiz=quiz, submitted_at__isnull=True).first()
+    attempt = attempt or attempt_start(learner=learner, quiz=quiz)
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-author", defaults={"is_staff": True, "is_superuser": True}
+    )
+    author = Client()
+    author.force_login(user)
+    pages = [
+        ("lesson page", client, "/learn/lessons/bench-lesson-3/"),
+        ("quiz page (an attempt)", client, f"/learn/attempts/{attempt.pk}/"),
+        ("course outline and progress", client, f"/learn/{BENCH_SLUG}/"),
+        ("statistics page (authors)", author, f"/learn/{BENCH_SLUG}/statistics/"),
+    ]
+    assert settings.DEBUG is False
+    results = []
+    for name, who, url in pages:
+        for _ in range(2):
+            assert who.get(url).status_code == 200, url
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            who.get(url)
+            times.append(time.perf_counter() - start)
+        with CaptureQueriesContext(connection) as queries:
+            who.get(url)
+        results.append((name, 1000 * statistics.median(times), len(queries)))
+    return results
+
+
+def _post(port: int, path: str, body: bytes, content_type: str, cookie: str) -> float:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    csrf = "b" * 32
+    start = time.perf_counter()
+    connection.request(
+        "POST",
+        path,
+        body=body,
+        headers={
+            "Content-Type": content_type,
+            "Cookie": f"{cookie}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "Host": "127.0.0.1",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - start
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return elapsed
+
+
+def time_events(events: int, clients: int, workers: int, database_url: str) -> dict[str, float]:
+    from django.core import signing
+
+    from listening.learning.models import Attempt, Block, Learner, Quiz
+    from listening.learning.services import attempt_start
+    from listening.learning.services.learners import token_hash
+    from listening.learning.views import COOKIE, COOKIE_SALT
+
+    signer = signing.get_cookie_signer(salt=COOKIE + COOKIE_SALT)
+    videos = list(Block.objects.filter(lesson__module__course__slug=BENCH_SLUG, kind="video"))
+    quiz = Quiz.objects.filter(block__lesson__slug="bench-lesson-5").get()
+    jobs: list[tuple[str, bytes, str, str]] = []
+    rng = random.Random(SEED)
+    answer_learners = {}
+    for i in range(0, 400):
+        token = f"bench-learner-{i}"
+        learner = Learner.objects.get(token_hash=token_hash(token))
+        attempt = Attempt.objects.filter(
+            learner=learner, quiz=quiz, submitted_at__isnull=True
+        ).first() or attempt_start(learner=learner, quiz=quiz)
+        answer_learners[token] = attempt
+    for n in range(events):
+        if n % 2:
+            token = f"bench-learner-{rng.randrange(LEARNERS)}"
+            video = rng.choice(videos)
+            start = rng.uniform(0, 580)
+            body = json.dumps({"intervals": [[start, start + 10]], "position": start + 10})
+            jobs.append(
+                (f"/learn/videos/{video.pk}/progress/", body.encode(), "application/json", token)
+            )
+        else:
+            token = f"bench-learner-{rng.randrange(400)}"
+            attempt = answer_learners[token]
+            qid = rng.choice(attempt.question_ids)
+            option = rng.choice(
+                list(quiz.questions.get(pk=qid).answers.values_list("pk", flat=True))
+            )
+            body = f"question={qid}&q{qid}={option}".encode()
+            jobs.append(
+                (
+                    f"/learn/attempts/{attempt.pk}/answer/",
+                    body,
+                    "application/x-www-form-urlencoded",
+                    token,
+                )
+            )
+    port = 18_000 + os.getpid() % 1000
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "listening.config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookies = {token: f"{COOKIE}={signer.sign(token)}" for *_, token in jobs}
+        for path, body, kind, token in jobs[:50]:  # warm-up
+            _post(port, path, body, kind, cookies[token])
+        latencies: list[float] = []
+        lock = threading.Lock()
+        queue = list(jobs)
+
+        def worker() -> None:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    path, body, kind, token = queue.pop()
+                elapsed = _post(port, path, body, kind, cookies[token])
+                with lock:
+                    latencies.append(elapsed)
+
+        threads = [threading.Thread(target=worker) for _ in range(clients)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+    return {
+        "events": len(latencies),
+        "per_second": len(latencies) / wall,
+        "median_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--events", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{OUT / 'course.sqlite3'}"
+    if args.rebuild and database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    setup(database_url)
+    if args.rebuild and not database_url.startswith("sqlite"):
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+    build()
+    from django.db import connection
+
+    print(f"database: {connection.vendor}, {LEARNERS} learners")
+    for name, median, queries in time_pages(args.runs):
+        print(f"{name:32} median {median:7.1f} ms  {queries:3d} queries")
+    result = time_events(args.events, args.clients, args.workers, database_url)
+    print(
+        f"progress events: {result['events']} in total, {result['per_second']:.0f}/s, "
+        f"median {result['median_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms "
+        f"({args.clients} clients, {args.workers} gunicorn workers)"
+    )
+
+
+if __name__ == "__main__":
+    main()
