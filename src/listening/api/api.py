@@ -9,8 +9,10 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from listening.api.conversations import router as conversations_router
+from listening.api.live import router as live_router
 from listening.conversations.models import Conversation
 from listening.conversations.services import ConversationError, RateLimited
+from listening.live.services import LiveError, LiveRateLimited
 
 api = NinjaAPI(
     title="Listening API",
@@ -19,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/conversations/", conversations_router)
+api.add_router("/live/", live_router)
 
 
 @api.get("/health", tags=["health"], summary="Is the server up")
@@ -63,3 +66,11 @@ def conversation_error(request: HttpRequest, exc: ConversationError) -> HttpResp
 @api.exception_handler(Conversation.DoesNotExist)
 def conversation_missing(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "There is no such conversation."}, status=404)
+
+
+@api.exception_handler(LiveError)
+def live_error(request: HttpRequest, exc: LiveError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, LiveRateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response

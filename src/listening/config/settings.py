@@ -40,11 +40,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "channels",
     "listening.places",
     "listening.people",
     "listening.programmes",
     "listening.voices",
     "listening.conversations",
+    "listening.live",
     "listening.demo",
 ]
 
@@ -180,3 +182,16 @@ if REDIS_URL:
     }
 # The API's docs page is served from ninja's own static files, never from a CDN.
 INSTALLED_APPS += ["ninja"]
+
+# -- Live town halls (docs/live.md) ------------------------------------------------------------
+LIVE_QUESTION_MAX_LENGTH = env_int("LIVE_QUESTION_MAX_LENGTH", 300)
+RATELIMIT_LIVE_QUESTIONS_PER_HOUR = env_int("RATELIMIT_LIVE_QUESTIONS_PER_HOUR", 20)
+RATELIMIT_LIVE_QUESTIONS_PER_HOUR_IP = env_int("RATELIMIT_LIVE_QUESTIONS_PER_HOUR_IP", 120)
+# One process: events in memory. Several ASGI workers: the Redis channel layer (REDIS_URL).
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
