@@ -41,7 +41,7 @@ class Served:
 
 
 @contextmanager
-def served(tmp_path: Path, **settings: str) -> Iterator[Served]:
+def served(tmp_path: Path, workers: int = 1, **settings: str) -> Iterator[Served]:
     env = {
         **os.environ,
         "DATA_DIR": str(tmp_path),
@@ -59,7 +59,7 @@ def served(tmp_path: Path, **settings: str) -> Iterator[Served]:
     log_path = tmp_path / "serve.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [str(BIN / "listening"), "serve", "--port", str(port)],
+        [str(BIN / "listening"), "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import os
 import urllib.request
 
 import pytest
@@ -61,3 +62,43 @@ def test_served_question_reaches_a_websocket_client(tmp_path):
     assert state["type"] == "state" and state["room"]["code"] == code
     assert event["type"] == "question"
     assert event["question"]["text"] == "Is this served live?"
+
+
+@pytest.mark.redis
+def test_served_several_workers_share_events_through_redis(tmp_path):
+    """With REDIS_URL, `listening serve --workers 2`: a question posted to whichever worker
+    reaches every WebSocket client, whichever worker holds its connection."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("set REDIS_URL to a real Redis to run (.ci/run does)")
+    with served(tmp_path, workers=2, REDIS_URL=redis_url) as server:
+        code = server.manage("shell", "-c", ROOM_SCRIPT).strip().splitlines()[-1]
+        ws_url = server.url.replace("http://", "ws://") + f"/ws/live/{code}/"
+
+        async def scenario():
+            sockets = [await websockets.connect(ws_url, origin=server.url) for _ in range(8)]
+            for socket in sockets:
+                await asyncio.wait_for(socket.recv(), 10)
+            token = (
+                await asyncio.to_thread(_post, f"{server.url}/api/live/{code}/participants", {})
+            )["token"]
+            for n in range(4):
+                await asyncio.to_thread(
+                    _post,
+                    f"{server.url}/api/live/{code}/questions",
+                    {"text": f"Question number {n} from the floor"},
+                    token,
+                )
+            received = []
+            for socket in sockets:
+                texts = [
+                    json.loads(await asyncio.wait_for(socket.recv(), 10))["question"]["text"]
+                    for _ in range(4)
+                ]
+                received.append(sorted(texts))
+                await socket.close()
+            return received
+
+        received = asyncio.run(scenario())
+    expected = sorted(f"Question number {n} from the floor" for n in range(4))
+    assert received == [expected] * 8

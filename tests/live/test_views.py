@@ -120,3 +120,12 @@ def test_session_page_archives_closed_rooms(client):
     html = page.content.decode()
     assert "Archived question" in html
     assert "Never archived" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("fr", "Poser une question"), ("es", "Hacer una pregunta")]
+)
+def test_room_page_speaks_the_readers_language(client, language, text):
+    room = LiveRoomFactory()
+    page = client.get(f"/{language}/live/{room.code}/")
+    assert text in page.content.decode()

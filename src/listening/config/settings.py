@@ -190,7 +190,12 @@ RATELIMIT_LIVE_QUESTIONS_PER_HOUR_IP = env_int("RATELIMIT_LIVE_QUESTIONS_PER_HOU
 # One process: events in memory. Several ASGI workers: the Redis channel layer (REDIS_URL).
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # redis-py reads with a 5 s timeout by default, the same as the layer's blocking
+            # pop: give the pop room, or idle consumers fail with "Timeout reading".
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+        }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )

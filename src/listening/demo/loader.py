@@ -21,6 +21,7 @@ from django.db import transaction
 from listening.analysis import Comment, PolisExport
 from listening.analysis import Vote as PolisVote
 from listening.conversations.models import Conversation
+from listening.live.demo import load_live_rooms
 from listening.conversations.services import (
     conversation_import_polis,
     opinion_refresh,
@@ -111,6 +112,7 @@ class _Loader:
         )
         self.voices(_read(self.data_dir, "voices.json"), sessions, themes, people)
         self.conversation(_read(self.data_dir, "conversation.json"), sessions)
+        load_live_rooms(_read(self.data_dir, "live.json"), sessions)
         for model, count in before.items():
             self._count(model, count, str(model._meta.verbose_name_plural))
         return DemoReport(+self.created)
