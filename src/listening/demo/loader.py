@@ -21,12 +21,12 @@ from django.db import transaction
 from listening.analysis import Comment, PolisExport
 from listening.analysis import Vote as PolisVote
 from listening.conversations.models import Conversation
-from listening.live.demo import load_live_rooms
 from listening.conversations.services import (
     conversation_import_polis,
     opinion_refresh,
     participant_set_constituency,
 )
+from listening.live.demo import load_live_rooms
 from listening.people.models import Organisation, Person
 from listening.people.services import organisation_upsert, person_upsert
 from listening.places.gazetteer import GazetteerError
