@@ -1,9 +1,14 @@
+import csv
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from listening.live.models import LiveRoom, Poll, Question
+from listening.live.models import LiveRoom, Poll, Question, Registration, RegistrationDesk
+from listening.live.services import registrations_set_attended
 
 
 class PollInline(admin.TabularInline[Poll, LiveRoom]):
@@ -57,3 +62,63 @@ class QuestionAdmin(admin.ModelAdmin[Question]):
     list_filter = ["status", "is_answered"]
     search_fields = ["text", "room__code"]
     readonly_fields = ["room", "author", "upvote_count", "merged_into", "created_at"]
+
+
+@admin.register(RegistrationDesk)
+class RegistrationDeskAdmin(admin.ModelAdmin[RegistrationDesk]):
+    list_display = ["session", "is_open", "capacity"]
+    autocomplete_fields = ["session"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin[Registration]):
+    list_display = ["name", "email", "session", "status", "city", "kind", "attended", "created_at"]
+    list_filter = ["status", "attended", "session"]
+    search_fields = ["name", "email", "session__title"]
+    readonly_fields = ["cancel_token_hash", "created_at"]
+    actions = ["mark_attended", "mark_absent", "export_csv"]
+
+    @admin.action(description=_("Mark as attended"))
+    def mark_attended(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        count = registrations_set_attended(registrations=queryset, attended=True)
+        self.message_user(request, _("%(count)d marked as attended.") % {"count": count})
+
+    @admin.action(description=_("Mark as absent"))
+    def mark_absent(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        registrations_set_attended(registrations=queryset, attended=False)
+
+    @admin.action(description=_("Download as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Registration]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "session",
+                "name",
+                "email",
+                "city",
+                "kind",
+                "status",
+                "attended",
+                "consent_listed",
+                "consent_contact",
+                "registered",
+            ]
+        )
+        for r in queryset.select_related("session", "city"):
+            writer.writerow(
+                [
+                    r.session.slug,
+                    r.name,
+                    r.email,
+                    r.city.name if r.city else "",
+                    r.kind,
+                    r.status,
+                    r.attended,
+                    r.consent_listed,
+                    r.consent_contact,
+                    r.created_at.isoformat(),
+                ]
+            )
+        return response

@@ -40,3 +40,20 @@ class PollForm(forms.Form):
 
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("choices", "").splitlines()]
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    city = forms.ModelChoiceField(
+        label=_("City (optional)"), queryset=City.objects.order_by("name"), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("You are (optional)"), choices=[("", "—"), *PersonKind.choices], required=False
+    )
+    consent_listed = forms.BooleanField(
+        label=_("You may list my name among the participants of this session."), required=False
+    )
+    consent_contact = forms.BooleanField(
+        label=_("You may contact me by email after the session."), required=False
+    )

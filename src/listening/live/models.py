@@ -183,3 +183,82 @@ class PollAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} → {self.poll_id}: {self.choice}"
+
+
+class RegistrationDesk(models.Model):
+    """Registration for one session: whether it is open, how many places, and the private
+    join link that only confirmed registrants receive (online and hybrid sessions)."""
+
+    session = models.OneToOneField(
+        "programmes.ListeningSession",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="registration_desk",
+    )
+    is_open = models.BooleanField(_("registration is open"), default=True)
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    join_url = models.URLField(
+        _("join link"),
+        blank=True,
+        help_text=_("Sent only to confirmed registrants; never shown on public pages."),
+    )
+
+    class Meta:
+        verbose_name = _("registration desk")
+        verbose_name_plural = _("registration desks")
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Registration(models.Model):
+    session = models.ForeignKey(
+        "programmes.ListeningSession",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    city = models.ForeignKey(
+        "places.City",
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("kind of stakeholder"), max_length=30, choices=PersonKind.choices, blank=True
+    )
+    consent_listed = models.BooleanField(_("may be listed among the participants"), default=False)
+    consent_contact = models.BooleanField(_("may be contacted after the session"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
+    cancel_token_hash = models.CharField(max_length=64, unique=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["session", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=~models.Q(status="cancelled"),
+                name="registration_once_per_email",
+                violation_error_message=_("This email address is already registered."),
+            )
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.session}"

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from listening.live import selectors, services
-from listening.live.forms import PollForm, QuestionForm
-from listening.live.models import LiveParticipant, LiveRoom, Poll, Question
+from listening.live.forms import PollForm, QuestionForm, RegistrationForm
+from listening.live.models import LiveParticipant, LiveRoom, Poll, Question, RegistrationDesk
 from listening.live.rules import is_live_moderator
+from listening.programmes.models import ListeningSession
 
 COOKIE_SALT = "listening.live.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 7
@@ -294,3 +295,60 @@ def _moderate_action(request: HttpRequest, room: LiveRoom) -> tuple[PollForm, bo
         messages.error(request, " ".join(exc.messages))
         return poll_form, True
     return poll_form, False
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register for a session (before it starts); the email says what happens next."""
+    session = ListeningSession.objects.filter(slug=slug).first()
+    desk = RegistrationDesk.objects.filter(session=session).first() if session else None
+    if session is None or desk is None:
+        raise Http404(_("Registration is not open for this session."))
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_create(
+                session=session,
+                site_url=_site_url(request),
+                language=getattr(request, "LANGUAGE_CODE", "en"),
+                **form.cleaned_data,
+            )
+        except services.RegistrationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status_code
+        else:
+            return render(
+                request, "live/registered.html", {"session": session, "registration": registration}
+            )
+    elif request.method == "POST":
+        status = 422
+    places_left = None
+    if desk.capacity is not None:
+        places_left = max(
+            0, desk.capacity - session.registrations.filter(status="confirmed").count()
+        )
+    return render(
+        request,
+        "live/register.html",
+        {"session": session, "desk": desk, "form": form, "places_left": places_left},
+        status=status,
+    )
+
+
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation email: confirm, then cancel (a GET never cancels)."""
+    if request.method == "POST":
+        try:
+            registration = services.registration_cancel(
+                token=token,
+                site_url=_site_url(request),
+                language=getattr(request, "LANGUAGE_CODE", "en"),
+            )
+        except services.RegistrationError as exc:
+            return render(request, "live/cancel.html", {"error": exc.message}, status=404)
+        return render(request, "live/cancel.html", {"cancelled": registration})
+    return render(request, "live/cancel.html", {"token": token})

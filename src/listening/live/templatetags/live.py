@@ -3,13 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
+from listening.live.models import RegistrationDesk
 from listening.live.selectors import session_archive
 
 register = template.Library()
 
 
-@register.inclusion_tag("live/_archive.html")
-def live_archive(session: Any) -> dict[str, Any]:
-    """The session's closed live rooms: questions with upvotes and answers, poll results."""
-    return {"archive": session_archive(session.pk)}
+@register.inclusion_tag("live/_session.html")
+def live_session(session: Any) -> dict[str, Any]:
+    """On a session's page: the way to register while registration is open, and, once the
+    session's live rooms are closed, their questions (upvotes, answered) and poll results."""
+    desk = RegistrationDesk.objects.filter(session_id=session.pk, is_open=True).first()
+    return {
+        "session": session,
+        "registration_open": desk is not None and session.ends_at > timezone.now(),
+        "archive": session_archive(session.pk),
+    }

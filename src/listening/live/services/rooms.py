@@ -1,4 +1,4 @@
-"""Every write to a live room: open and close, join, ask, upvote, moderate, polls.
+"""Live rooms: open and close, join, ask, upvote, moderate, polls.
 
 Each service runs in one transaction and publishes what changed (``events.publish``) once it
 commits. Upvotes and poll answers are unique per participant in the database, so reconnects
