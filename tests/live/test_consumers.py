@@ -1,7 +1,7 @@
 """The live WebSocket with Channels' test communicator and the in-memory channel layer."""
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
@@ -22,7 +22,7 @@ def _connect(code, user=None):
     return communicator
 
 
-def test_consumer_sends_the_room_state_on_connect():
+def test_consumer_sends_the_room_state_on_connect(run_async):
     question = QuestionFactory()
     QuestionFactory(room=question.room, status=QuestionStatus.HIDDEN, text="Hidden one")
 
@@ -34,23 +34,23 @@ def test_consumer_sends_the_room_state_on_connect():
         await communicator.disconnect()
         return message
 
-    message = async_to_sync(scenario)()
+    message = run_async(scenario())
     assert message["type"] == "state"
     assert [q["text"] for q in message["room"]["questions"]] == [question.text]
 
 
-def test_consumer_unknown_code_is_refused():
+def test_consumer_unknown_code_is_refused(run_async):
     async def scenario():
         communicator = _connect("NOSUCH")
         connected, code = await communicator.connect()
         return connected, code
 
-    connected, code = async_to_sync(scenario)()
+    connected, code = run_async(scenario())
     assert not connected
     assert code == 4404
 
 
-def test_consumer_question_and_upvote_reach_every_screen():
+def test_consumer_question_and_upvote_reach_every_screen(run_async):
     room = LiveRoomFactory()
     asker = LiveParticipantFactory(room=room)
     voter = LiveParticipantFactory(room=room)
@@ -75,14 +75,14 @@ def test_consumer_question_and_upvote_reach_every_screen():
             await screen.disconnect()
         return question, received
 
-    question, received = async_to_sync(scenario)()
+    question, received = run_async(scenario())
     for events in received:
         assert events[0] == {"type": "question", "question": events[0]["question"]}
         assert events[0]["question"]["text"] == "Will the buses be free?"
         assert events[1] == {"type": "upvote", "question": {"id": question.pk, "upvotes": 1}}
 
 
-def test_consumer_pending_question_reaches_moderators_only(django_user_model):
+def test_consumer_pending_question_reaches_moderators_only(django_user_model, run_async):
     room = LiveRoomFactory(premoderate=True)
     asker = LiveParticipantFactory(room=room)
     moderator = django_user_model.objects.create_superuser("mod", "mod@example.org", "pw")
@@ -100,7 +100,7 @@ def test_consumer_pending_question_reaches_moderators_only(django_user_model):
         await moderators.disconnect()
         return for_moderators, audience_got_nothing
 
-    for_moderators, audience_got_nothing = async_to_sync(scenario)()
+    for_moderators, audience_got_nothing = run_async(scenario())
     assert for_moderators["type"] == "pending"
     assert for_moderators["question"]["text"] == "Please review me"
     assert audience_got_nothing

@@ -38,7 +38,7 @@ def _post(url, data, token=None):
 
 
 @pytest.mark.served
-def test_served_question_reaches_a_websocket_client(tmp_path):
+def test_served_question_reaches_a_websocket_client(tmp_path, run_async):
     with served(tmp_path) as server:
         code = server.manage("shell", "-c", ROOM_SCRIPT).strip().splitlines()[-1]
         ws_url = server.url.replace("http://", "ws://") + f"/ws/live/{code}/"
@@ -58,14 +58,14 @@ def test_served_question_reaches_a_websocket_client(tmp_path):
                 event = json.loads(await asyncio.wait_for(socket.recv(), 10))
                 return state, event
 
-        state, event = asyncio.run(scenario())
+        state, event = run_async(scenario())
     assert state["type"] == "state" and state["room"]["code"] == code
     assert event["type"] == "question"
     assert event["question"]["text"] == "Is this served live?"
 
 
 @pytest.mark.redis
-def test_served_several_workers_share_events_through_redis(tmp_path):
+def test_served_several_workers_share_events_through_redis(tmp_path, run_async):
     """With REDIS_URL, `listening serve --workers 2`: a question posted to whichever worker
     reaches every WebSocket client, whichever worker holds its connection."""
     redis_url = os.environ.get("REDIS_URL")
@@ -99,6 +99,6 @@ def test_served_several_workers_share_events_through_redis(tmp_path):
                 await socket.close()
             return received
 
-        received = asyncio.run(scenario())
+        received = run_async(scenario())
     expected = sorted(f"Question number {n} from the floor" for n in range(4))
     assert received == [expected] * 8

@@ -192,9 +192,12 @@ CHANNEL_LAYERS = {
     "default": (
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py reads with a 5 s timeout by default, the same as the layer's blocking
-            # pop: give the pop room, or idle consumers fail with "Timeout reading".
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            # redis-py 8 reads with a 5 s timeout by default, the same as the layer's blocking
+            # pop (idle consumers then fail with "Timeout reading"), and allows 100
+            # connections per pool (hundreds of sockets joining at once exceed it).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 4096}]
+            },
         }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
