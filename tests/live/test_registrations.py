@@ -121,3 +121,13 @@ def test_register_page_and_cancel_page(client, session):
     client.get(reverse("live:registration_cancel", args=["whatever-token-value"]))
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_attendance_feeds_the_home_page_counter(client, session):
+    services.desk_set(session=session)
+    present = _register(session, 1)
+    _register(session, 2)
+    services.registrations_set_attended(registrations=[present], attended=True)
+    page = client.get("/")
+    html = page.content.decode()
+    assert 'data-counter="attended">1<' in html

@@ -15,6 +15,8 @@ from listening.live.models import (
     PollStatus,
     Question,
     QuestionStatus,
+    Registration,
+    RegistrationStatus,
 )
 
 TOP_QUESTIONS = 50
@@ -128,3 +130,11 @@ def session_archive(session_id: int) -> list[dict[str, Any]]:
             }
         )
     return archive
+
+
+def attendance_count(programme_id: int) -> int:
+    return (
+        Registration.objects.filter(session__programme_id=programme_id, attended=True)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .count()
+    )

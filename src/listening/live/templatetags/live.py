@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from listening.live.models import RegistrationDesk
-from listening.live.selectors import session_archive
+from listening.live.selectors import attendance_count, session_archive
 
 register = template.Library()
 
@@ -21,3 +21,9 @@ def live_session(session: Any) -> dict[str, Any]:
         "registration_open": desk is not None and session.ends_at > timezone.now(),
         "archive": session_archive(session.pk),
     }
+
+
+@register.simple_tag
+def attended(programme: Any) -> int:
+    """People recorded as present at the programme's sessions (the home page's counter)."""
+    return attendance_count(programme.pk)
