@@ -149,12 +149,16 @@ def main() -> None:
             env=env,
         )
         try:
-            for _ in range(150):
+            for _ in range(300):
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                     break
                 except OSError:
+                    if server.poll() is not None:
+                        raise SystemExit("listening serve stopped: see its output above")
                     time.sleep(0.2)
+            else:
+                raise SystemExit("listening serve did not start within a minute")
             load = os.getloadavg()[0]
             result = asyncio.run(_run(f"http://127.0.0.1:{port}", code, args.clients, args.events))
         finally:
