@@ -34,7 +34,7 @@ setup: $(BIN)/listening assets messages
 run: setup
 	$(BIN)/listening migrate --no-input
 	if [ "$${DEMO:-1}" != 0 ]; then $(BIN)/listening demo; fi
-	DEBUG=$${DEBUG:-1} $(BIN)/listening runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-1} $(BIN)/listening serve --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(BIN)/listening makemigrations --check --dry-run

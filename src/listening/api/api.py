@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from listening.api.conversations import router as conversations_router
+from listening.api.live import router as live_router
 from listening.api.people import router as people_router
 from listening.api.places import router as places_router
 from listening.api.programmes import router as programmes_router
@@ -16,6 +17,7 @@ from listening.api.schemas import ObjectParser
 from listening.api.voices import router as voices_router
 from listening.conversations.models import Conversation
 from listening.conversations.services import ConversationError, RateLimited
+from listening.live.services import LiveError, LiveRateLimited
 
 api = NinjaAPI(
     title="Listening API",
@@ -29,6 +31,7 @@ api.add_router("/sessions/", programmes_router)
 api.add_router("/voices/", voices_router)
 api.add_router("/", people_router)
 api.add_router("/cities/", places_router)
+api.add_router("/live/", live_router)
 
 
 @api.get("/health", tags=["health"], summary="Is the server up")
@@ -75,3 +78,11 @@ def conversation_error(request: HttpRequest, exc: ConversationError) -> HttpResp
 @api.exception_handler(Conversation.DoesNotExist)
 def conversation_missing(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "There is no such conversation."}, status=404)
+
+
+@api.exception_handler(LiveError)
+def live_error(request: HttpRequest, exc: LiveError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, LiveRateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response

@@ -43,12 +43,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "channels",
     "listening.places",
     "listening.people",
     "listening.programmes",
     "listening.voices",
     "listening.conversations",
     "listening.learning",
+    "listening.live",
     "listening.demo",
     "listening.synthesis",
 ]
@@ -243,3 +245,39 @@ CONTENT_SECURITY_POLICY = {
 INSTALLED_APPS += ["ninja"]
 INSTALLED_APPS += ["import_export"]  # spreadsheet import and export in the admin (docs/data.md)
 INSTALLED_APPS += ["listening.dashboard"]  # the organisers' dashboard as the admin's front page
+
+# -- Live town halls (docs/live.md) ------------------------------------------------------------
+LIVE_QUESTION_MAX_LENGTH = env_int("LIVE_QUESTION_MAX_LENGTH", 300)
+RATELIMIT_LIVE_QUESTIONS_PER_HOUR = env_int("RATELIMIT_LIVE_QUESTIONS_PER_HOUR", 20)
+RATELIMIT_LIVE_QUESTIONS_PER_HOUR_IP = env_int("RATELIMIT_LIVE_QUESTIONS_PER_HOUR_IP", 120)
+# One process: events in memory. Several ASGI workers: the Redis channel layer (REDIS_URL).
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # redis-py 8 reads with a 5 s timeout by default, the same as the layer's blocking
+            # pop (idle consumers then fail with "Timeout reading"), and allows 100
+            # connections per pool (hundreds of sockets joining at once exceed it).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 4096}]
+            },
+        }
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+
+# Email (registration confirmations): printed to the console unless EMAIL_HOST is set.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "listening@localhost")
+# The site's public address, for links in emails sent outside a request.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -27,6 +27,7 @@ from listening.conversations.services import (
     participant_set_constituency,
 )
 from listening.learning.demo import load_course
+from listening.live.demo import load_live_rooms
 from listening.people.models import Organisation, Person
 from listening.people.services import organisation_upsert, person_upsert
 from listening.places.gazetteer import GazetteerError
@@ -118,6 +119,7 @@ class _Loader:
         self.created.update(
             load_course(_read(self.data_dir, "course.json"), programme, themes, sessions)
         )
+        load_live_rooms(_read(self.data_dir, "live.json"), sessions)
         for model, count in before.items():
             self._count(model, count, str(model._meta.verbose_name_plural))
         return DemoReport(+self.created)
