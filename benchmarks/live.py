@@ -100,7 +100,7 @@ async def _run(base: str, code: str, clients: int, events: int) -> dict[str, obj
                 _post, f"{base}/api/live/{code}/questions/{question_id}/upvote", {}, tokens[n]
             )
 
-        async def arrival(sock: websockets.ClientConnection) -> float | None:
+        async def arrival(sock: websockets.ClientConnection, sent: float = sent) -> float | None:
             try:
                 await asyncio.wait_for(sock.recv(), 10)
             except (TimeoutError, websockets.ConnectionClosed):
@@ -167,7 +167,7 @@ def main() -> None:
                     break
                 except OSError:
                     if server.poll() is not None:
-                        raise SystemExit("listening serve stopped: see its output above")
+                        raise SystemExit("listening serve stopped: see its output above") from None
                     time.sleep(0.2)
             else:
                 raise SystemExit("listening serve did not start within a minute")
@@ -175,7 +175,11 @@ def main() -> None:
             result = asyncio.run(_run(f"http://127.0.0.1:{port}", code, args.clients, args.events))
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {load:.1f} before the run; workers: {args.workers}"

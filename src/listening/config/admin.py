@@ -15,7 +15,7 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-class AdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):  # type: ignore[misc]
+class AdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):  # type: ignore[misc, unused-ignore]
     """The admin's sign-in form; a code is required only from a user with a TOTP device."""
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
