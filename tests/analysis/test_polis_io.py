@@ -455,3 +455,11 @@ def test_read_strict_refuses_what_an_import_cannot_store(tmp_path: Path) -> None
     assert read_polis_export(votes_only).n_votes == 3  # (0, 0), (0, 1), (1, 2)
     with pytest.raises(PolisExportError, match=r"comments\.csv: missing"):
         read_polis_export(votes_only, strict=True)
+
+
+def test_read_text_after_a_closing_quote_names_row_and_column(tmp_path: Path) -> None:
+    bad = COMMENTS.replace("3,x,2,1,0,0,0,third", '3,x,2,1,0,0,0,"third" and more')
+    with pytest.raises(
+        PolisExportError, match=r"comments\.csv: row 4, column comment-body: text after a closing"
+    ):
+        read_polis_export(_write(tmp_path, comments_csv=bad, votes_csv=VOTES))
