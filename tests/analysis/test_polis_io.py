@@ -465,3 +465,11 @@ def test_participant_order_is_first_appearance_in_votes_csv(tmp_path: Path) -> N
         encoding="utf-8",
     )
     assert read_polis_export(tmp_path).participant_order() == [30, 10, 20]
+
+
+def test_read_text_after_a_closing_quote_names_row_and_column(tmp_path: Path) -> None:
+    bad = COMMENTS.replace("3,x,2,1,0,0,0,third", '3,x,2,1,0,0,0,"third" and more')
+    with pytest.raises(
+        PolisExportError, match=r"comments\.csv: row 4, column comment-body: text after a closing"
+    ):
+        read_polis_export(_write(tmp_path, comments_csv=bad, votes_csv=VOTES))
