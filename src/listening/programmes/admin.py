@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from listening.programmes.forms import SessionLocalTimesForm
@@ -52,10 +54,15 @@ class ParticipationInline(admin.TabularInline[Participation, ListeningSession]):
 @admin.register(ListeningSession)
 class ListeningSessionAdmin(TranslationAdmin[ListeningSession]):
     form = SessionLocalTimesForm  # times typed and shown in the session's own zone
-    list_display = ["title", "programme", "axis", "format", "status", "starts_at"]
+    list_display = ["title", "programme", "axis", "format", "status", "local_start"]
     list_filter = ["programme", "status", "axis", "format", "themes"]
     search_fields = ["title", "summary"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes"]
     inlines = [AgendaItemInline, ParticipationInline, OutcomeDocumentInline]
+
+    @admin.display(description=_("starts (local time)"), ordering="starts_at")
+    def local_start(self, obj: ListeningSession) -> str:
+        local = obj.starts_at.astimezone(obj.local_timezone)
+        return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({obj.timezone})"
