@@ -222,3 +222,9 @@ def test_session_page_shows_local_time_and_marks_it_for_the_visitor_zone(client)
     assert 'datetime="2026-03-20T09:00:00-05:00" data-zone="America/Bogota"' in page
     assert "9 a.m." in page or "09:00" in page
     assert "local-time.js" in page
+
+
+def test_admin_list_shows_the_local_start(admin_client, session):
+    page = admin_client.get(reverse("admin:programmes_listeningsession_changelist")).content
+    assert "(America/Bogota)" in page.decode()
+    assert "9 a.m." in page.decode() or "09:00" in page.decode()

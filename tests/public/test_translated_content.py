@@ -84,6 +84,7 @@ def _pages(content) -> dict[str, list[str]]:
         "/organisations/": ["organisation"],
         "/conversations/": ["topic"],
         "/conversations/pact/": ["topic", "statement"],
+        "/conversations/pact/results/": ["topic"],
     }
 
 
@@ -135,3 +136,10 @@ def test_api_language_from_the_query_string_first(client, content):
     assert answer["Content-Language"] == "fr"
     unknown = client.get("/api/conversations/pact?lang=xx").json()
     assert unknown["topic"] == ENGLISH["topic"]
+
+
+def test_calendar_and_json_ld_in_the_reader_language(client, content):
+    calendar = client.get("/fr/sessions/democracy.ics").content.decode()
+    assert "Démocratie locale" in calendar.replace("\r\n ", "")
+    page = client.get("/es/sessions/democracy/").content.decode()
+    assert f'"name": "{ENGLISH["session"]}"' in page  # JSON-LD falls back to the original

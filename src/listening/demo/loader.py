@@ -273,7 +273,9 @@ class _Loader:
         """A sample conversation whose votes come from simulated participants in a few
         leanings (a fixed seed, so every load gives the same map), imported like a Polis
         export and given its opinion map at once."""
-        if Conversation.objects.filter(slug=data["slug"]).exists():
+        existing = Conversation.objects.filter(slug=data["slug"]).first()
+        if existing is not None:
+            self.conversation_translations(existing, data)  # top up an older load
             return
         rng = random.Random(2026)
         statements = data["statements"]
@@ -303,19 +305,25 @@ class _Loader:
         conversation = conversation_import_polis(
             export=export, slug=data["slug"], session=sessions[data["session"]]
         )
+        self.conversation_translations(conversation, data)
+        for participant in conversation.participants.all():
+            pid = int(participant.xid.rsplit("-", 1)[1])
+            participant_set_constituency(participant=participant, constituency=constituencies[pid])
+        opinion_refresh(conversation_id=conversation.pk)
+
+    def conversation_translations(self, conversation: Conversation, data: dict[str, Any]) -> None:
         translations_set(obj=conversation, translations=data.get("translations", {}))
-        for sid, entry in enumerate(statements):
+        for sid, entry in enumerate(data["statements"]):
+            statement = conversation.statements.filter(external_id=sid).first()
+            if statement is None:
+                continue
             translations_set(
-                obj=conversation.statements.get(external_id=sid),
+                obj=statement,
                 translations={
                     language: {"translation": text}
                     for language, text in entry.get("translations", {}).items()
                 },
             )
-        for participant in conversation.participants.all():
-            pid = int(participant.xid.rsplit("-", 1)[1])
-            participant_set_constituency(participant=participant, constituency=constituencies[pid])
-        opinion_refresh(conversation_id=conversation.pk)
 
 
 def _programme_translations(data: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -99,12 +100,16 @@ class ParticipationInline(admin.TabularInline[Participation, ListeningSession]):
 class ListeningSessionAdmin(SpreadsheetMixin, TranslationAdmin[ListeningSession]):
     form = ListeningSessionForm  # times in the session's own zone, languages as checkboxes
     resource_classes = [ListeningSessionResource]
-    list_display = ["title", "programme", "axis", "format", "status", "starts_at"]
+    list_display = ["title", "programme", "axis", "format", "status", "local_start"]
     list_filter = ["programme", "status", "axis", "format", "themes"]
     search_fields = ["title", "summary"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes"]
     inlines = [AgendaItemInline, ParticipationInline, OutcomeDocumentInline]
-    form = ListeningSessionForm
     autocomplete_fields = ["venue_city"]
+
+    @admin.display(description=_("starts (local time)"), ordering="starts_at")
+    def local_start(self, obj: ListeningSession) -> str:
+        local = obj.starts_at.astimezone(obj.local_timezone)
+        return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({obj.timezone})"
