@@ -50,6 +50,8 @@ def test_demo_remove_deletes_the_sample_and_keeps_the_rest(capsys):
 
 
 def test_demo_remove_without_demo_changes_nothing(capsys):
+    # Another module's demo fixture may leave sample organisations behind: none here.
+    Organisation.objects.filter(is_sample=True).delete()
     session = factories.ListeningSessionFactory()
     call_command("demo", "--remove")
     assert "nothing removed" in capsys.readouterr().out
