@@ -27,7 +27,9 @@ def _register(session, n, **extra):
 def test_registration_confirmed_then_waitlisted_at_capacity(
     session, django_capture_on_commit_callbacks
 ):
-    services.desk_set(session=session, capacity=2, join_url="https://meet.example.org/abc")
+    session.online_url = "https://meet.example.org/abc"
+    session.save(update_fields=["online_url"])
+    services.desk_set(session=session, capacity=2)
     with django_capture_on_commit_callbacks(execute=True):
         statuses = [_register(session, n).status for n in range(3)]
     assert statuses == ["confirmed", "confirmed", "waitlisted"]
@@ -131,3 +133,14 @@ def test_attendance_feeds_the_home_page_counter(client, session):
     page = client.get("/")
     html = page.content.decode()
     assert 'data-counter="attended">1<' in html
+
+
+def test_join_link_is_public_only_without_registration(client, session):
+    session.online_url = "https://video.listening-sample.net/private-room"
+    session.save(update_fields=["online_url"])
+    url = reverse("public:session", args=[session.slug])
+    assert "private-room" in client.get(url).content.decode()
+    services.desk_set(session=session, capacity=10)
+    page = client.get(url).content.decode()
+    assert "private-room" not in page
+    assert "sent to registered participants" in page

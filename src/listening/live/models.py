@@ -186,8 +186,9 @@ class PollAnswer(models.Model):
 
 
 class RegistrationDesk(models.Model):
-    """Registration for one session: whether it is open, how many places, and the private
-    join link that only confirmed registrants receive (online and hybrid sessions)."""
+    """Registration for one session: whether it is open and how many places. While a session
+    has a desk, its link to join online (``ListeningSession.online_url``) is private: only
+    confirmed registrants receive it."""
 
     session = models.OneToOneField(
         "programmes.ListeningSession",
@@ -198,11 +199,6 @@ class RegistrationDesk(models.Model):
     is_open = models.BooleanField(_("registration is open"), default=True)
     capacity = models.PositiveIntegerField(
         _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
-    )
-    join_url = models.URLField(
-        _("join link"),
-        blank=True,
-        help_text=_("Sent only to confirmed registrants; never shown on public pages."),
     )
 
     class Meta:

@@ -156,7 +156,10 @@ class ListeningSession(models.Model):
     online_url = models.URLField(
         _("link to join online"),
         blank=True,
-        help_text=_("The video call or stream that participants join."),
+        help_text=_(
+            "The video call or stream that participants join. Shown on the session's page, "
+            "unless registration is open for the session: then only registrants receive it."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED

@@ -45,13 +45,12 @@ def desk_set(
     session: ListeningSession,
     capacity: int | None = None,
     is_open: bool = True,
-    join_url: str = "",
 ) -> RegistrationDesk:
     """Open (or change) registration for a session."""
     desk = RegistrationDesk.objects.filter(session=session).first() or RegistrationDesk(
         session=session
     )
-    desk.capacity, desk.is_open, desk.join_url = capacity, is_open, join_url
+    desk.capacity, desk.is_open = capacity, is_open
     desk.full_clean()
     desk.save()
     if capacity is not None:
@@ -84,9 +83,8 @@ def _send(registration: Registration, token: str, site_url: str, language: str) 
     with translation.override(language):
         page_url = site_url + reverse("public:session", args=[session.slug])
         cancel_url = site_url + reverse("live:registration_cancel", args=[token])
-        desk = RegistrationDesk.objects.filter(session=session).first()
         confirmed = registration.status == RegistrationStatus.CONFIRMED
-        join_url = desk.join_url if desk is not None and confirmed else ""
+        join_url = session.online_url if confirmed else ""
         context = {
             "registration": registration,
             "session": session,

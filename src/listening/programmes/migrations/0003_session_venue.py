@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name="online_url",
             field=models.URLField(
                 blank=True,
-                help_text="The video call or stream that participants join.",
+                help_text="The video call or stream that participants join. Shown on the session's page, unless registration is open for the session: then only registrants receive it.",
                 verbose_name="link to join online",
             ),
         ),
