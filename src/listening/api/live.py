@@ -25,20 +25,20 @@ class Detail(Schema):
     detail: str
 
 
-class JoinIn(Schema):
+class LiveJoinIn(Schema):
     city: StrictInt | None = None
     kind: str = ""
 
 
-class TokenOut(Schema):
+class LiveTokenOut(Schema):
     token: str
 
 
-class QuestionIn(Schema):
+class LiveQuestionIn(Schema):
     text: str
 
 
-class QuestionOut(Schema):
+class LiveQuestionOut(Schema):
     id: int
     text: str
     status: str
@@ -47,39 +47,39 @@ class QuestionOut(Schema):
     created_at: str
 
 
-class UpvoteOut(Schema):
+class LiveUpvoteOut(Schema):
     question: int
     upvotes: int
     created: bool
 
 
-class AnswerIn(Schema):
+class LiveAnswerIn(Schema):
     choice: StrictInt
 
 
-class ChoiceOut(Schema):
+class LiveChoiceOut(Schema):
     index: int
     label: str
     count: int
 
 
-class PollOut(Schema):
+class LivePollOut(Schema):
     id: int
     text: str
     kind: str
     status: str
-    choices: list[ChoiceOut]
+    choices: list[LiveChoiceOut]
     total: int
 
 
-class RoomOut(Schema):
+class LiveRoomOut(Schema):
     code: str
     session: str
     is_open: bool
     premoderate: bool
-    current: QuestionOut | None
-    questions: list[QuestionOut]
-    poll: PollOut | None
+    current: LiveQuestionOut | None
+    questions: list[LiveQuestionOut]
+    poll: LivePollOut | None
 
 
 def _room(code: str) -> LiveRoom:
@@ -104,7 +104,7 @@ def _participant(request: HttpRequest, room: LiveRoom) -> LiveParticipant:
 
 
 @router.get(
-    "/{code}", response={200: RoomOut, 404: Detail}, url_name="live_room", summary="A live room"
+    "/{code}", response={200: LiveRoomOut, 404: Detail}, url_name="live_room", summary="A live room"
 )
 def room_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     return selectors.room_state(_room(code))
@@ -112,14 +112,14 @@ def room_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.post(
     "/{code}/participants",
-    response={201: TokenOut, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={201: LiveTokenOut, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
     summary="Join a live room: returns a participant token",
 )
 def participant_join(
-    request: HttpRequest, code: str, payload: JoinIn | None = None
+    request: HttpRequest, code: str, payload: LiveJoinIn | None = None
 ) -> Status[dict[str, Any]]:
     room = _room(code)
-    data = payload or JoinIn()
+    data = payload or LiveJoinIn()
     city = None
     if data.city is not None:
         city = City.objects.filter(pk=data.city).first()
@@ -133,10 +133,10 @@ def participant_join(
 
 @router.post(
     "/{code}/questions",
-    response={201: QuestionOut, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={201: LiveQuestionOut, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
     summary="Ask a question",
 )
-def question_ask(request: HttpRequest, code: str, payload: QuestionIn) -> Status[dict[str, Any]]:
+def question_ask(request: HttpRequest, code: str, payload: LiveQuestionIn) -> Status[dict[str, Any]]:
     room = _room(code)
     question = services.question_ask(
         participant=_participant(request, room), text=payload.text, ip=_ip(request)
@@ -146,7 +146,7 @@ def question_ask(request: HttpRequest, code: str, payload: QuestionIn) -> Status
 
 @router.post(
     "/{code}/questions/{question_id}/upvote",
-    response={200: UpvoteOut, 401: Detail, 404: Detail, 409: Detail, 429: Detail},
+    response={200: LiveUpvoteOut, 401: Detail, 404: Detail, 409: Detail, 429: Detail},
     summary="Upvote a question (once per participant)",
 )
 def question_upvote(request: HttpRequest, code: str, question_id: int) -> dict[str, Any]:
@@ -159,10 +159,10 @@ def question_upvote(request: HttpRequest, code: str, question_id: int) -> dict[s
 
 @router.post(
     "/{code}/polls/{poll_id}/answers",
-    response={200: PollOut, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={200: LivePollOut, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
     summary="Answer the open poll (answering again changes the answer)",
 )
-def poll_answer(request: HttpRequest, code: str, poll_id: int, payload: AnswerIn) -> dict[str, Any]:
+def poll_answer(request: HttpRequest, code: str, poll_id: int, payload: LiveAnswerIn) -> dict[str, Any]:
     room = _room(code)
     answer = services.poll_answer(
         participant=_participant(request, room),
