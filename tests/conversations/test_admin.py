@@ -18,12 +18,14 @@ def _form(**overrides):
     now = timezone.now()
     data = {
         "slug": "healthy-streets",
-        "topic": "What makes a street healthy?",
-        "description": "",
+        "topic_en": "What makes a street healthy?",
+        "description_en": "",
         "languages": ["en", "es"],
         "opens_at_0": (now - dt.timedelta(hours=1)).strftime("%Y-%m-%d"),
         "opens_at_1": (now - dt.timedelta(hours=1)).strftime("%H:%M:%S"),
         "moderation": "post",
+        "statement_min_length": "10",
+        "statement_max_length": "400",
         "allow_statements": "on",
         "seed_statements": "",
         "invitation_codes-TOTAL_FORMS": "0",

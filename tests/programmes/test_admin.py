@@ -24,7 +24,7 @@ def test_session_add_with_venue_city_speakers_and_partners(admin_client):
     partner = factories.OrganisationFactory()
     data = {
         "programme": programme.pk,
-        "title": "Water in Durban",
+        "title_en": "Water in Durban",
         "slug": "water-in-durban",
         "themes": [theme.pk],
         "axis": "planet",
