@@ -8,11 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 LANG_DESCRIPTION = (
     "Language of labels and translated content (en, fr, es); without it, Accept-Language."
 )
@@ -20,6 +21,11 @@ LANG_DESCRIPTION = (
 
 class Pages(PageNumberPagination):
     """``?page=N&page_size=M`` (at most 100); answers ``{"items": [...], "count": N}``."""
+
+    class Input(Schema):
+        # Bounded, so an absurd page number is a 422, not an OFFSET the database cannot hold.
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)

@@ -133,10 +133,19 @@ def participant_join(
 
 @router.post(
     "/{code}/questions",
-    response={201: LiveQuestionOut, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={
+        201: LiveQuestionOut,
+        401: Detail,
+        404: Detail,
+        409: Detail,
+        422: Detail,
+        429: Detail,
+    },
     summary="Ask a question",
 )
-def question_ask(request: HttpRequest, code: str, payload: LiveQuestionIn) -> Status[dict[str, Any]]:
+def question_ask(
+    request: HttpRequest, code: str, payload: LiveQuestionIn
+) -> Status[dict[str, Any]]:
     room = _room(code)
     question = services.question_ask(
         participant=_participant(request, room), text=payload.text, ip=_ip(request)
@@ -162,7 +171,9 @@ def question_upvote(request: HttpRequest, code: str, question_id: int) -> dict[s
     response={200: LivePollOut, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
     summary="Answer the open poll (answering again changes the answer)",
 )
-def poll_answer(request: HttpRequest, code: str, poll_id: int, payload: LiveAnswerIn) -> dict[str, Any]:
+def poll_answer(
+    request: HttpRequest, code: str, poll_id: int, payload: LiveAnswerIn
+) -> dict[str, Any]:
     room = _room(code)
     answer = services.poll_answer(
         participant=_participant(request, room),

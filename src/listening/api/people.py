@@ -119,7 +119,11 @@ def _organisation(organisation: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/people/", response=list[PersonOut], summary="People listed with their consent")
+@router.get(
+    "/people/",
+    response={200: list[PersonOut], 422: Detail},
+    summary="People listed with their consent",
+)
 @paginate(Pages)
 def person_index(request: HttpRequest, filters: Query[PeopleQuery]) -> Any:
     reader_language(request, filters.lang)
@@ -142,7 +146,11 @@ def person_one(request: HttpRequest, slug: str, lang: str = "") -> dict[str, Any
     return {**_person(person), "voices": voices}
 
 
-@router.get("/organisations/", response=list[OrganisationOut], summary="Organisations involved")
+@router.get(
+    "/organisations/",
+    response={200: list[OrganisationOut], 422: Detail},
+    summary="Organisations involved",
+)
 @paginate(Pages)
 def organisation_index(request: HttpRequest, filters: Query[PeopleQuery]) -> Any:
     reader_language(request, filters.lang)

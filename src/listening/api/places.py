@@ -64,7 +64,7 @@ def _represented(region: str = "", country: str = "", pk: int | None = None) -> 
     ]
 
 
-@router.get("/", response=list[CityOut], summary="Cities represented, by name")
+@router.get("/", response={200: list[CityOut], 422: Detail}, summary="Cities represented, by name")
 @paginate(Pages)
 def city_index(request: HttpRequest, filters: Query[CityQuery]) -> list[dict[str, Any]]:
     reader_language(request, filters.lang)

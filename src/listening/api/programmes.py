@@ -5,13 +5,14 @@ appear among a session's participants.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import Field
 
 from listening.api.common import (
     LANG_DESCRIPTION,
@@ -80,7 +81,7 @@ class SessionQuery(Schema):
     theme: str = ""
     axis: str = ""
     status: str = ""
-    year: int | None = None
+    year: Annotated[int, Field(ge=1, le=9999)] | None = None
     lang: str = ""
 
 
@@ -104,7 +105,9 @@ def _session(session: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=list[SessionOut], summary="Listening sessions, newest first")
+@router.get(
+    "/", response={200: list[SessionOut], 422: Detail}, summary="Listening sessions, newest first"
+)
 @paginate(Pages)
 def session_index(request: HttpRequest, filters: Query[SessionQuery]) -> list[dict[str, Any]]:
     reader_language(request, filters.lang)

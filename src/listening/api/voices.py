@@ -96,7 +96,9 @@ def voice_out(voice: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=list[VoiceOut], summary="Published voices, newest first")
+@router.get(
+    "/", response={200: list[VoiceOut], 422: Detail}, summary="Published voices, newest first"
+)
 @paginate(Pages)
 def voice_index(request: HttpRequest, filters: Query[VoiceQuery]) -> Any:
     reader_language(request, filters.lang)
