@@ -1,14 +1,13 @@
 """Refuse, before any view runs, input that no view can handle (docs/security.md).
 
 - A NUL character in the path names nothing (PostgreSQL cannot even compare it): 404.
-- A NUL character in a page's query string: 400 (forms refuse it too; this covers every
-  view that reads ``request.GET`` directly).
 - A Content-Length that is not a number: 400 (as gunicorn answers it).
 - An API POST whose body is over ``API_MAX_BODY_BYTES``: 413, before the body is read.
 
 API answers are JSON ``{"detail": ...}`` like every other API error; pages get Django's own
-404 and 400 pages. Lone surrogates cannot reach the path or a form (Django decodes both as
-UTF-8 with replacement); in JSON bodies the API's input schemas refuse them
+404 and 400 pages. Query strings are left to the views, whose forms refuse NUL characters
+(tests/public/test_bad_input.py). Lone surrogates cannot reach the path or a form (Django
+decodes both as UTF-8 with replacement); in JSON bodies the API's input schemas refuse them
 (``listening.api.schemas``).
 """
 
@@ -38,13 +37,6 @@ def _content_length(request: HttpRequest) -> int | None:
     return int(value) if _LENGTH.fullmatch(value) else None
 
 
-def _query_has_nul(request: HttpRequest) -> bool:
-    return any(
-        "\x00" in key or any("\x00" in value for value in values)
-        for key, values in request.GET.lists()
-    )
-
-
 class HostileInputMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -61,9 +53,9 @@ class HostileInputMiddleware:
             if is_api:
                 return JsonResponse({"detail": _("There is nothing at this address.")}, status=404)
             raise Http404(_("There is nothing at this address."))
-        if is_api:
+        if is_api and request.method not in SAFE_METHODS:
             limit = api_max_body_bytes()
-            if request.method not in SAFE_METHODS and length > limit:
+            if length > limit:
                 return JsonResponse(
                     {
                         "detail": _("The request body is over the limit of %(limit)d bytes.")
@@ -71,8 +63,4 @@ class HostileInputMiddleware:
                     },
                     status=413,
                 )
-        elif _query_has_nul(request):
-            return HttpResponseBadRequest(
-                _("The address contains a NUL character."), content_type="text/plain"
-            )
         return self.get_response(request)
