@@ -2,13 +2,50 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from listening.synthesis.models import Commitment, KeyMessage, ProgressUpdate, Revision
-from listening.synthesis.services import SynthesisError, key_message_publish
+from listening.synthesis.services import (
+    SynthesisError,
+    check_evidence,
+    check_key_messages,
+    key_message_publish,
+    revision_record,
+)
+
+
+class KeyMessageForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = KeyMessage
+        fields = ["programme", "session", "theme", "axis", "title", "text", "voices",
+                  "statements", "sources", "created_at"]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        programme = data.get("programme")
+        if programme is not None:
+            check_evidence(
+                programme, list(data.get("voices") or []), list(data.get("statements") or [])
+            )
+        return data
+
+
+class CommitmentForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Commitment
+        fields = ["programme", "axis", "title", "text", "status", "is_published",
+                  "key_messages", "created_at"]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        programme = data.get("programme")
+        if programme is not None:
+            check_key_messages(programme, list(data.get("key_messages") or []))
+        return data
 
 
 class RevisionInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -31,6 +68,15 @@ class KeyMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ("status", "published_at")
     inlines = [RevisionInline]
     actions = ["publish"]
+    form = KeyMessageForm
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        revision_record(
+            key_message=form.instance,
+            action="changed in the admin" if change else "created in the admin",
+            author=request.user,  # type: ignore[arg-type]
+        )
 
     @admin.action(description=_("Publish the selected key messages (they need evidence)"))
     def publish(self, request: HttpRequest, queryset: QuerySet[KeyMessage]) -> None:
@@ -55,3 +101,12 @@ class CommitmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("title", "text")
     filter_horizontal = ("key_messages",)
     inlines = [ProgressUpdateInline, RevisionInline]
+    form = CommitmentForm
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        revision_record(
+            commitment=form.instance,
+            action="changed in the admin" if change else "created in the admin",
+            author=request.user,  # type: ignore[arg-type]
+        )
