@@ -53,3 +53,28 @@ def test_admin_publish_action_refuses_a_key_message_without_evidence(admin_clien
     assert "has no evidence" in response.content.decode()
     km.refresh_from_db()
     assert km.status == KeyMessageStatus.DRAFT
+
+
+def test_admin_merge_action_keeps_lineage(admin_client):
+    programme = ProgrammeFactory()
+    a = KeyMessageFactory(programme=programme, title="Shade")
+    b = KeyMessageFactory(programme=programme, title="Trees")
+    admin_client.post(
+        reverse("admin:synthesis_keymessage_changelist"),
+        {"action": "merge", "_selected_action": [a.pk, b.pk]},
+    )
+    merged = KeyMessage.objects.get(title="Shade / Trees")
+    assert set(merged.sources.all()) == {a, b}
+    a.refresh_from_db()
+    assert a.status == KeyMessageStatus.RETIRED
+
+
+def test_admin_merge_action_across_programmes_changes_nothing(admin_client):
+    a, b = KeyMessageFactory(), KeyMessageFactory()
+    response = admin_client.post(
+        reverse("admin:synthesis_keymessage_changelist"),
+        {"action": "merge", "_selected_action": [a.pk, b.pk]},
+        follow=True,
+    )
+    assert "same programme" in response.content.decode()
+    assert KeyMessage.objects.count() == 2

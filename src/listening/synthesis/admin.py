@@ -14,6 +14,7 @@ from listening.synthesis.services import (
     check_evidence,
     check_key_messages,
     key_message_publish,
+    key_messages_merge,
     revision_record,
 )
 
@@ -67,7 +68,7 @@ class KeyMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     raw_id_fields = ("voices", "statements", "sources")
     readonly_fields = ("status", "published_at")
     inlines = [RevisionInline]
-    actions = ["publish"]
+    actions = ["publish", "merge"]
     form = KeyMessageForm
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -85,6 +86,24 @@ class KeyMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 key_message_publish(key_message=km, author=request.user, reason="admin")  # type: ignore[arg-type]
             except SynthesisError as exc:
                 self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+
+    @admin.action(description=_("Merge the selected key messages into one (keeps lineage)"))
+    def merge(self, request: HttpRequest, queryset: QuerySet[KeyMessage]) -> None:
+        chosen = list(queryset.order_by("pk"))
+        title = " / ".join(km.title for km in chosen)[:300]
+        try:
+            merged = key_messages_merge(
+                key_messages=chosen,
+                title=title,
+                author=request.user,  # type: ignore[arg-type]
+                reason=str(_("merged in the admin")),
+            )
+        except SynthesisError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request, _("Merged into “%(title)s”: edit its title.") % {"title": merged.title}
+            )
 
 
 class ProgressUpdateInline(admin.TabularInline):  # type: ignore[type-arg]
