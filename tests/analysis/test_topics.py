@@ -274,3 +274,16 @@ def test_find_themes_fitted_on_a_sample_still_groups_every_text(
     assert (labels.reshape(10, -1) == labels[:24]).all()
     majority = sum(int(np.bincount(np.asarray(truth)[labels == t]).max()) for t in range(3))
     assert majority / len(texts) >= 0.75
+
+
+def test_find_themes_texts_of_stop_words_only_are_refused() -> None:
+    with pytest.raises(TopicsError, match="no words"):
+        find_themes(["the and of", "a to in", "it is"], k=2)
+
+
+def test_main_themes_missing_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nowhere.csv")
+    assert main(["themes", missing, "--text-column", "t", "--json", str(tmp_path / "o")]) == 2
+    assert "nowhere.csv: cannot read the file" in capsys.readouterr().err

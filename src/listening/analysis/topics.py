@@ -10,9 +10,10 @@ seed:
    are Snowball-stemmed; each text becomes its stems and the bigrams of its stems;
 2. sublinear TF-IDF of those terms (a term must appear in two texts, and in at most half);
 3. LSA (truncated SVD), rows L2-normalised, k-means with several starts;
-4. a few rounds of expectation-maximisation of a multinomial mixture (naive Bayes) on the
-   texts' terms, started from the k-means themes: each theme gets its own word distribution,
-   which pulls texts that share the theme's rarer words together.
+4. 30 rounds of expectation-maximisation of a multinomial mixture (naive Bayes, add-one
+   smoothing) on the texts' terms, started from the k-means themes: each theme gets its own
+   word distribution, which pulls texts that share the theme's rarer words together. A theme
+   may empty out, so fewer than k themes can come back.
 
 Keywords are the terms most over-represented in a theme (shown in their most common spelling
 in the texts, not as stems), the label is the first three, and the examples are the texts
@@ -46,8 +47,8 @@ Method = Literal["lsa", "semantic"]
 LANGUAGES: dict[str, str] = {"en": "english", "fr": "french", "es": "spanish"}
 MAX_K = 50
 LSA_DIMENSIONS = 100
-EM_ROUNDS = 10
-EM_SMOOTHING = 0.1
+EM_ROUNDS = 30
+EM_SMOOTHING = 1.0
 KMEANS_STARTS = 10
 SMALL = 200  # below this many texts, no LSA
 # Above this many texts, the reduction and k-means are fitted on a seeded sample of this size

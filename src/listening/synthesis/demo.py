@@ -14,6 +14,7 @@ from listening.synthesis.models import Commitment, KeyMessage
 from listening.synthesis.services import (
     commitment_add_progress,
     commitment_create,
+    commitment_update,
     key_message_create,
     key_message_publish,
 )
@@ -85,5 +86,6 @@ def load_synthesis_demo(data: dict[str, Any], programme: Programme) -> None:
                 author=None,
             )
         if commitment.status != entry["status"]:
-            commitment.status = entry["status"]
-            commitment.save(update_fields=["status"])
+            commitment_update(
+                commitment=commitment, author=None, reason=REASON, status=entry["status"]
+            )

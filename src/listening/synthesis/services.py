@@ -93,10 +93,25 @@ def _revise(
     )
 
 
+@transaction.atomic
+def revision_record(
+    *,
+    key_message: KeyMessage | None = None,
+    commitment: Commitment | None = None,
+    action: str,
+    author: User,
+    reason: str = "",
+) -> Revision:
+    """Record a change made outside these services (the admin's forms)."""
+    return _revise(
+        key_message=key_message, commitment=commitment, action=action, author=author, reason=reason
+    )
+
+
 # -- key messages ---------------------------------------------------------------------------
 
 
-def _check_evidence(
+def check_evidence(
     programme: Programme, voices: Sequence[Voice], statements: Sequence[Statement]
 ) -> None:
     for voice in voices:
@@ -124,7 +139,7 @@ def _check_evidence(
 
 
 def _set_evidence(km: KeyMessage, voices: Sequence[Voice], statements: Sequence[Statement]) -> None:
-    _check_evidence(km.programme, voices, statements)
+    check_evidence(km.programme, voices, statements)
     km.voices.set(voices)
     km.statements.set(statements)
 
@@ -316,7 +331,7 @@ def key_message_split(
 # -- commitments ----------------------------------------------------------------------------
 
 
-def _check_key_messages(programme: Programme, key_messages: Sequence[KeyMessage]) -> None:
+def check_key_messages(programme: Programme, key_messages: Sequence[KeyMessage]) -> None:
     for km in key_messages:
         if km.programme_id != programme.pk:
             raise SynthesisError(
@@ -341,7 +356,7 @@ def commitment_create(
     commitment = Commitment(programme=programme, axis=axis, title=title, **fields)
     commitment.full_clean()
     messages = list(key_messages)
-    _check_key_messages(programme, messages)
+    check_key_messages(programme, messages)
     commitment.save()
     commitment.key_messages.set(messages)
     _revise(commitment=commitment, action="created", author=author, reason=reason)
@@ -366,7 +381,7 @@ def commitment_update(
     c.save()
     if key_messages is not None:
         messages = list(key_messages)
-        _check_key_messages(c.programme, messages)
+        check_key_messages(c.programme, messages)
         c.key_messages.set(messages)
     _revise(commitment=c, action="changed", author=author, reason=reason)
     return c
@@ -528,6 +543,7 @@ __all__ = [
     "key_message_update",
     "key_messages_merge",
     "key_messages_suggest",
+    "revision_record",
     "theme_accept",
     "themes_suggest",
 ]
