@@ -362,3 +362,23 @@ def test_local_video_is_served_with_byte_ranges(client):
     assert part["Content-Range"] == f"bytes 100-199/{len(content)}"
     assert client.get(url, headers={"Range": "bytes=-10"}).content == content[-10:]
     assert client.get(url, headers={"Range": "bytes=5000-"}).status_code == 416
+
+
+@pytest.mark.parametrize(
+    ("text_format", "text", "shown"),
+    [
+        ("html", "Match each <b>place</b><script>alert(1)</script>", "<b>place</b>"),
+        ("markdown", "Public space **belongs** to", "<strong>belongs</strong>"),
+        ("plain", "Is 2 < 3 <b>true</b>?", "Is 2 &lt; 3 &lt;b&gt;true&lt;/b&gt;?"),
+        ("moodle", "A <i>commons</i><img src=x onerror=alert(1)>", "A <i>commons</i>"),
+    ],
+)
+def test_question_text_is_rendered_in_its_format_and_sanitised(client, text_format, text, shown):
+    quiz = QuizFactory()
+    question = single_choice_question(quiz)
+    question.text, question.text_format = text, text_format
+    question.save()
+    attempt = start(client, quiz)
+    page = client.get(reverse("learning:attempt", args=[attempt.pk])).text
+    assert shown in page
+    assert "alert(1)" not in page
