@@ -382,3 +382,18 @@ def test_question_text_is_rendered_in_its_format_and_sanitised(client, text_form
     page = client.get(reverse("learning:attempt", args=[attempt.pk])).text
     assert shown in page
     assert "alert(1)" not in page
+
+
+def test_parts_of_an_unpublished_course_are_hidden_from_learners(client, admin_client):
+    quiz = QuizFactory(block__lesson__module__course__is_published=False)
+    single_choice_question(quiz)
+    caption = CaptionFactory(block__lesson=quiz.block.lesson)
+    start_url = reverse("learning:quiz_start", args=[quiz.block_id])
+    captions_url = reverse("learning:captions", args=[caption.block_id, "en"])
+    assert client.post(start_url).status_code == 404
+    assert client.get(captions_url).status_code == 404
+    assert not Attempt.objects.exists()
+    assert admin_client.post(start_url).status_code == 302  # an author previews it
+    preview = admin_client.get(captions_url)
+    assert b"".join(preview.streaming_content).startswith(b"WEBVTT")
+    preview.close()
