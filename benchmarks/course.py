@@ -373,7 +373,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
     parser.add_argument("--runs", type=int, default=21)
-    parser.add_argument("--events", type=int, default=4000)
+    parser.add_argument("--events", type=int, default=4000, help="0: pages only")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     args = parser.parse_args()
@@ -392,6 +392,8 @@ def main() -> None:
     print(f"database: {connection.vendor}, {LEARNERS} learners")
     for name, median, queries in time_pages(args.runs):
         print(f"{name:32} median {median:7.1f} ms  {queries:3d} queries")
+    if not args.events:
+        return
     result = time_events(args.events, args.clients, args.workers, database_url)
     print(
         f"progress events: {result['events']} in total, {result['per_second']:.0f}/s, "

@@ -362,3 +362,38 @@ def test_local_video_is_served_with_byte_ranges(client):
     assert part["Content-Range"] == f"bytes 100-199/{len(content)}"
     assert client.get(url, headers={"Range": "bytes=-10"}).content == content[-10:]
     assert client.get(url, headers={"Range": "bytes=5000-"}).status_code == 416
+
+
+@pytest.mark.parametrize(
+    ("text_format", "text", "shown"),
+    [
+        ("html", "Match each <b>place</b><script>alert(1)</script>", "<b>place</b>"),
+        ("markdown", "Public space **belongs** to", "<strong>belongs</strong>"),
+        ("plain", "Is 2 < 3 <b>true</b>?", "Is 2 &lt; 3 &lt;b&gt;true&lt;/b&gt;?"),
+        ("moodle", "A <i>commons</i><img src=x onerror=alert(1)>", "A <i>commons</i>"),
+    ],
+)
+def test_question_text_is_rendered_in_its_format_and_sanitised(client, text_format, text, shown):
+    quiz = QuizFactory()
+    question = single_choice_question(quiz)
+    question.text, question.text_format = text, text_format
+    question.save()
+    attempt = start(client, quiz)
+    page = client.get(reverse("learning:attempt", args=[attempt.pk])).text
+    assert shown in page
+    assert "alert(1)" not in page
+
+
+def test_parts_of_an_unpublished_course_are_hidden_from_learners(client, admin_client):
+    quiz = QuizFactory(block__lesson__module__course__is_published=False)
+    single_choice_question(quiz)
+    caption = CaptionFactory(block__lesson=quiz.block.lesson)
+    start_url = reverse("learning:quiz_start", args=[quiz.block_id])
+    captions_url = reverse("learning:captions", args=[caption.block_id, "en"])
+    assert client.post(start_url).status_code == 404
+    assert client.get(captions_url).status_code == 404
+    assert not Attempt.objects.exists()
+    assert admin_client.post(start_url).status_code == 302  # an author previews it
+    preview = admin_client.get(captions_url)
+    assert b"".join(preview.streaming_content).startswith(b"WEBVTT")
+    preview.close()

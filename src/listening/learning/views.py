@@ -224,12 +224,11 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
     return who.finish(render(request, "learning/lesson.html", context))
 
 
-def _block(block_id: int, kind: str) -> Block:
-    block = (
-        Block.objects.select_related("lesson__module__course", "quiz")
-        .filter(pk=block_id, kind=kind)
-        .first()
-    )
+def _block(request: HttpRequest, block_id: int, kind: str) -> Block:
+    blocks = Block.objects.select_related("lesson__module__course", "quiz")
+    if not _preview(request):
+        blocks = blocks.filter(lesson__module__course__is_published=True)
+    block = blocks.filter(pk=block_id, kind=kind).first()
     if block is None:
         raise Http404(_("No such part of a lesson."))
     return block
@@ -237,7 +236,7 @@ def _block(block_id: int, kind: str) -> Block:
 
 @require_POST
 def quiz_start(request: HttpRequest, block_id: int) -> HttpResponseBase:
-    block = _block(block_id, BlockKind.QUIZ)
+    block = _block(request, block_id, BlockKind.QUIZ)
     who = _Who(request)
     learner = who.get_or_create()
     try:
@@ -363,7 +362,7 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def video_progress(request: HttpRequest, block_id: int) -> HttpResponseBase:
     """Watched intervals reported by the player: JSON {"intervals": [[s, e], ...],
     "position": s}."""
-    block = _block(block_id, BlockKind.VIDEO)
+    block = _block(request, block_id, BlockKind.VIDEO)
     who = _Who(request)
     learner = who.get_or_create()
     try:
@@ -400,7 +399,7 @@ RANGE_CHUNK = 8 * 1024 * 1024
 @require_GET
 def video_file(request: HttpRequest, block_id: int) -> HttpResponseBase:
     """The stored video, with single byte ranges so that players can seek and resume."""
-    block = _block(block_id, BlockKind.VIDEO)
+    block = _block(request, block_id, BlockKind.VIDEO)
     if not block.video_file:
         raise Http404(_("This video is not stored here."))
     content_type = mimetypes.guess_type(block.video_file.name)[0] or "application/octet-stream"
@@ -433,7 +432,8 @@ def video_file(request: HttpRequest, block_id: int) -> HttpResponseBase:
 
 @require_GET
 def captions_file(request: HttpRequest, block_id: int, language: str) -> HttpResponseBase:
-    caption = Caption.objects.filter(block_id=block_id, language=language).first()
+    block = _block(request, block_id, BlockKind.VIDEO)
+    caption = Caption.objects.filter(block=block, language=language).first()
     if caption is None:
         raise Http404(_("No captions in this language."))
     return FileResponse(caption.file.open("rb"), content_type="text/vtt; charset=utf-8")

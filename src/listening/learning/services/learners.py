@@ -19,8 +19,8 @@ from listening.learning.models import (
     ModuleCompletion,
     VideoProgress,
 )
-from listening.learning.services.progress import progress_recompute
-from listening.learning.video import covered, merge_intervals
+from listening.learning.services.progress import block_complete, progress_recompute
+from listening.learning.video import covered, is_complete, merge_intervals
 
 
 def token_hash(token: str) -> str:
@@ -67,7 +67,7 @@ def learner_claim(*, learner: Learner, user: AbstractBaseUser) -> Learner:
 
 
 def _merge(*, source: Learner, target: Learner) -> None:
-    for progress in VideoProgress.objects.filter(learner=source):
+    for progress in VideoProgress.objects.filter(learner=source).select_related("block__lesson"):
         mine = VideoProgress.objects.filter(learner=target, block=progress.block_id).first()
         if mine is None:
             progress.learner = target
@@ -77,6 +77,8 @@ def _merge(*, source: Learner, target: Learner) -> None:
         mine.watched = covered(mine.intervals)
         mine.position = max(mine.position, progress.position)
         mine.save(update_fields=["intervals", "watched", "position", "updated_at"])
+        if progress.block.duration and is_complete(mine.intervals, progress.block.duration):
+            block_complete(learner=target, block=progress.block)
     for model, field in (
         (BlockCompletion, "block"),
         (LessonCompletion, "lesson"),

@@ -34,11 +34,17 @@
     });
   }
 
-  form.addEventListener("change", function (event) {
+  function schedule(event, delay) {
     var fieldset = event.target.closest("fieldset[data-question]");
     if (!fieldset) { return; }
     var id = fieldset.getAttribute("data-question");
     clearTimeout(pending[id]);
-    pending[id] = setTimeout(function () { save(fieldset); }, 150);
+    pending[id] = setTimeout(function () { save(fieldset); }, delay);
+  }
+
+  form.addEventListener("change", function (event) { schedule(event, 150); });
+  // Typed answers are saved after a pause too, not only when the field loses focus.
+  form.addEventListener("input", function (event) {
+    if (event.target.type === "text") { schedule(event, 800); }
   });
 })();
