@@ -82,3 +82,12 @@ def test_live_api_poll_answer_boolean_is_not_a_choice(api, room):
     token = _join(api, room)
     response = api.post(f"live/{room.code}/polls/{poll.pk}/answers", {"choice": True}, token=token)
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("text", ["nul \x00 byte", "lone \ud800 surrogate"])
+def test_live_api_question_with_unstorable_text_is_422(api, room, text):
+    token = _join(api, room)
+    response = api.post(f"live/{room.code}/questions", {"text": text}, token=token)
+    assert response.status_code == 422
+    assert "text" in response.json()["detail"]
+    assert not Question.objects.exists()

@@ -49,3 +49,10 @@ def test_malformed_content_length_is_400(client, path, length):
     )
     assert response.status_code == 400
     assert "Content-Length" in response.content.decode()
+
+
+def test_api_address_no_route_matches_is_a_json_404(client):
+    response = client.get("/api/voices/-100")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]

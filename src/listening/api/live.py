@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictInt
 
+from listening.api.schemas import Id, InputSchema
 from listening.live import selectors, services
 from listening.live.models import LiveParticipant, LiveRoom
 from listening.places.models import City
@@ -25,8 +26,8 @@ class Detail(Schema):
     detail: str
 
 
-class LiveJoinIn(Schema):
-    city: StrictInt | None = None
+class LiveJoinIn(InputSchema):
+    city: Id | None = None
     kind: str = ""
 
 
@@ -34,7 +35,7 @@ class LiveTokenOut(Schema):
     token: str
 
 
-class LiveQuestionIn(Schema):
+class LiveQuestionIn(InputSchema):
     text: str
 
 
@@ -53,7 +54,7 @@ class LiveUpvoteOut(Schema):
     created: bool
 
 
-class LiveAnswerIn(Schema):
+class LiveAnswerIn(InputSchema):
     choice: StrictInt
 
 
@@ -112,7 +113,7 @@ def room_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.post(
     "/{code}/participants",
-    response={201: LiveTokenOut, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={201: LiveTokenOut, 404: Detail, 409: Detail, 413: Detail, 422: Detail, 429: Detail},
     summary="Join a live room: returns a participant token",
 )
 def participant_join(
@@ -138,6 +139,7 @@ def participant_join(
         401: Detail,
         404: Detail,
         409: Detail,
+        413: Detail,
         422: Detail,
         429: Detail,
     },
@@ -155,7 +157,15 @@ def question_ask(
 
 @router.post(
     "/{code}/questions/{question_id}/upvote",
-    response={200: LiveUpvoteOut, 401: Detail, 404: Detail, 409: Detail, 429: Detail},
+    response={
+        200: LiveUpvoteOut,
+        401: Detail,
+        404: Detail,
+        409: Detail,
+        413: Detail,
+        422: Detail,
+        429: Detail,
+    },
     summary="Upvote a question (once per participant)",
 )
 def question_upvote(request: HttpRequest, code: str, question_id: int) -> dict[str, Any]:
@@ -168,7 +178,15 @@ def question_upvote(request: HttpRequest, code: str, question_id: int) -> dict[s
 
 @router.post(
     "/{code}/polls/{poll_id}/answers",
-    response={200: LivePollOut, 401: Detail, 404: Detail, 409: Detail, 422: Detail, 429: Detail},
+    response={
+        200: LivePollOut,
+        401: Detail,
+        404: Detail,
+        409: Detail,
+        413: Detail,
+        422: Detail,
+        429: Detail,
+    },
     summary="Answer the open poll (answering again changes the answer)",
 )
 def poll_answer(

@@ -63,4 +63,12 @@ class HostileInputMiddleware:
                     },
                     status=413,
                 )
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            is_api
+            and response.status_code == 404
+            and "json" not in response.get("Content-Type", "")
+        ):
+            # An address no API route matches (e.g. /api/voices/-1): JSON like every API answer.
+            return JsonResponse({"detail": _("There is nothing at this address.")}, status=404)
+        return response
