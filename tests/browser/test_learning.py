@@ -83,7 +83,7 @@ def test_take_a_quiz_with_the_keyboard_only(page, quiz):
         page.keyboard.press("Tab")
     # every answer was saved as it was given, before submitting
     page.wait_for_function(
-        "[...document.querySelectorAll('.save-status')].every(e => e.textContent !== '')"
+        "() => [...document.querySelectorAll('.save-status')].every(e => e.textContent !== '')"
     )
     attempt = Attempt.objects.get()
     assert attempt.responses.count() == 3

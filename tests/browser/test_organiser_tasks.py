@@ -51,7 +51,7 @@ def test_create_a_session_with_a_city_speakers_and_partners(organiser):
     OrganisationFactory(name="UN-Habitat")
     page.goto("/admin/programmes/listeningsession/add/")
     page.get_by_label("Programme:").select_option(label=theme.programme.name)
-    page.get_by_label("Title:").fill("Water in Durban")
+    page.locator("#id_title_en").fill("Water in Durban")
     page.locator("#id_themes_from").select_option(label="Water")
     page.locator("#id_themes_add").click()
     page.get_by_label("Axis:").select_option("planet")
@@ -100,7 +100,7 @@ def test_record_a_voice_with_consent_and_publish_it(organiser):
 def test_create_a_conversation_with_five_seed_statements_and_open_it(organiser):
     page = organiser
     page.goto("/admin/conversations/conversation/add/")
-    page.get_by_label("Question:").fill("What makes a street healthy?")
+    page.locator("#id_topic_en").fill("What makes a street healthy?")
     page.get_by_label("English (English)").check()
     seeds = [f"Streets need shade, idea {n}." for n in range(1, 6)]
     page.get_by_label("Seed statements:").fill("\n".join(seeds))
