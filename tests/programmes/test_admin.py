@@ -67,3 +67,10 @@ def test_session_languages_are_checkboxes(admin_client):
     html = admin_client.get(ADD).content.decode()
     assert 'type="checkbox" name="languages" value="es"' in html
     assert "Spanish (español)" in html
+
+
+def test_programme_languages_are_checkboxes(admin_client):
+    programme = factories.ProgrammeFactory()
+    url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'type="checkbox" name="languages" value="fr"' in html

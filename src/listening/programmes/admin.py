@@ -10,7 +10,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from listening.dataio.admin import SpreadsheetMixin
 from listening.dataio.export import Audience, programme_export_zip
-from listening.programmes.forms import ListeningSessionForm
+from listening.programmes.forms import ListeningSessionForm, ProgrammeForm
 from listening.programmes.models import (
     AgendaItem,
     ListeningSession,
@@ -30,6 +30,7 @@ class ThemeInline(TranslationTabularInline[Theme, Programme]):
 
 @admin.register(Programme)
 class ProgrammeAdmin(TranslationAdmin[Programme]):
+    form = ProgrammeForm  # languages as checkboxes
     list_display = ["name", "slug", "is_sample"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from listening.programmes.models import LANGUAGE_CODES, ListeningSession
+from listening.programmes.models import LANGUAGE_CODES, ListeningSession, Programme
 from listening.programmes.times import instant_to_local, local_to_instant, timezone_choices
 
 TIME_FIELDS = ("starts_at", "ends_at")
@@ -93,5 +93,14 @@ class ListeningSessionForm(SessionLocalTimesForm):
 
     class Meta:
         model = ListeningSession
+        # The admin passes its own field list; every model field is editable there.
+        fields = "__all__"  # noqa: DJ007
+
+
+class ProgrammeForm(forms.ModelForm[Programme]):
+    languages = LanguagesField(help_text=_("The languages its content is published in."))
+
+    class Meta:
+        model = Programme
         # The admin passes its own field list; every model field is editable there.
         fields = "__all__"  # noqa: DJ007
