@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import resource
+import signal
 import socket
 import statistics
 import subprocess
@@ -159,6 +160,7 @@ def main() -> None:
                 str(args.workers),
             ],
             env=env,
+            start_new_session=True,  # its own process group: workers are stopped with it
         )
         try:
             for _ in range(300):
@@ -174,11 +176,11 @@ def main() -> None:
             load = os.getloadavg()[0]
             result = asyncio.run(_run(f"http://127.0.0.1:{port}", code, args.clients, args.events))
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                server.kill()
+                os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "

@@ -220,11 +220,52 @@ def vote_count(database_url: str) -> int:
 
 
 def start_server(
-    database_url: str, workers: int, threads: int
+    database_url: str, workers: int, threads: int, server: str = "gunicorn", redis: str = ""
 ) -> tuple[subprocess.Popen[bytes], int, Path]:
     port = free_port()
-    log = OUT / "gunicorn.log"
-    cmd = [
+    log = OUT / f"{server}.log"
+    env = bench_env(database_url)
+    if server == "serve":
+        # What `make run` starts: uvicorn through `listening serve` (several workers need Redis).
+        cmd = [
+            str(VENV_BIN / "listening"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
+        if workers > 1:
+            env["REDIS_URL"] = redis
+    else:
+        cmd = gunicorn_command(port, workers, threads)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: workers are stopped with it
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"{server} exited; see {log}") from None
+            time.sleep(0.1)
+    # Warm every worker (imports, database connection) before measuring.
+    subprocess.run(
+        ["wrk", "-t1", "-c8", "-d2s", f"http://127.0.0.1:{port}/api/health"],
+        check=True,
+        capture_output=True,
+    )
+    return proc, port, log
+
+
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    return [
         str(VENV_BIN / "gunicorn"),
         "listening.config.wsgi",
         "--bind",
@@ -240,25 +281,6 @@ def start_server(
         "--log-level",
         "warning",
     ]
-    proc = subprocess.Popen(
-        cmd, env=bench_env(database_url), stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {log}") from None
-            time.sleep(0.1)
-    # Warm every worker (imports, database connection) before measuring.
-    subprocess.run(
-        ["wrk", "-t1", "-c8", "-d2s", f"http://127.0.0.1:{port}/api/health"],
-        check=True,
-        capture_output=True,
-    )
-    return proc, port, log
 
 
 def run_wrk(
@@ -295,30 +317,61 @@ def run_wrk(
     return result
 
 
-def integrity(port: int, tokens: list[str], statements: list[int], n: int) -> int:
-    """Send exactly ``n`` votes on fresh pairs from 32 threads; the number of 2xx answers."""
+def kill_one_worker(server: subprocess.Popen[bytes]) -> int | None:
+    """SIGKILL one worker process of the server (the master restarts it); its pid."""
+    found = subprocess.run(
+        ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    workers = [
+        int(pid)
+        for pid in found
+        if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    ]
+    if not workers:
+        return None
+    os.kill(workers[-1], signal.SIGKILL)
+    return workers[-1]
+
+
+def integrity(
+    port: int,
+    tokens: list[str],
+    statements: list[int],
+    n: int,
+    kill: subprocess.Popen[bytes] | None = None,
+) -> int:
+    """Send exactly ``n`` votes on fresh pairs from 32 threads; the number of 2xx answers.
+
+    With ``kill``, one worker of that server is killed when a third of the votes are sent:
+    the votes it had accepted must be stored, the ones it dropped never answered 2xx."""
     import http.client
     from concurrent.futures import ThreadPoolExecutor
 
     first = len(tokens) * len(statements) // 2  # far from the pairs wrk used
 
     def one(i: int) -> int:
+        if kill is not None and i == n // 3:
+            print(f"   killed worker {kill_one_worker(kill)} mid-run", flush=True)
         g = first + i
         body = json.dumps(
             {"statement": statements[(g // len(tokens)) % len(statements)], "vote": 1}
         )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request(
-            "POST",
-            "/api/conversations/bench/votes",
-            body,
-            {
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {tokens[g % len(tokens)]}",
-            },
-        )
-        status = conn.getresponse().status
-        conn.close()
+        try:
+            conn.request(
+                "POST",
+                "/api/conversations/bench/votes",
+                body,
+                {
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {tokens[g % len(tokens)]}",
+                },
+            )
+            status = conn.getresponse().status
+        except (ConnectionError, http.client.HTTPException):
+            status = 0  # the connection broke (a killed worker): not accepted
+        finally:
+            conn.close()
         return status
 
     with ThreadPoolExecutor(32) as pool:
@@ -328,7 +381,7 @@ def integrity(port: int, tokens: list[str], statements: list[int], n: int) -> in
 def bench(database: str, args: argparse.Namespace) -> dict[str, Any]:
     print(f"\n== {database}: preparing", flush=True)
     url, tokens, statements = prepare(database)
-    proc, port, _log = start_server(url, args.workers, args.threads)
+    proc, port, _log = start_server(url, args.workers, args.threads, args.server, args.redis)
     try:
         print(f"== {database}: GET /api/health for {args.seconds} s", flush=True)
         health = run_wrk(port, LUA_HEALTH, args.seconds, args.connections, args.wrk_threads)
@@ -336,7 +389,9 @@ def bench(database: str, args: argparse.Namespace) -> dict[str, Any]:
         # connection, so the timed run measures the steady state.
         print(f"== {database}: {args.check} votes from 32 threads, then count", flush=True)
         before_check = vote_count(url)
-        checked = integrity(port, tokens, statements, args.check)
+        checked = integrity(
+            port, tokens, statements, args.check, kill=proc if args.kill_worker else None
+        )
         before = vote_count(url)
         lua = LUA_VOTES % {
             "tokens": ",".join(f'"{t}"' for t in tokens),
@@ -348,11 +403,11 @@ def bench(database: str, args: argparse.Namespace) -> dict[str, Any]:
         time.sleep(1)  # let requests still in flight when wrk stopped finish
         after_wrk = vote_count(url)
     finally:
-        proc.send_signal(signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
     stored = after_wrk - before
     accepted = votes["status"].get("201", 0) + votes["status"].get("200", 0)
     result = {
@@ -392,6 +447,18 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--check", type=int, default=2000, help="votes in the count check")
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "serve"],
+        default="gunicorn",
+        help="gunicorn (WSGI) or serve: `listening serve`, the uvicorn server `make run` starts",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/4", help="for --server serve")
+    parser.add_argument(
+        "--kill-worker",
+        action="store_true",
+        help="SIGKILL one worker during the count check (accepted must still equal stored)",
+    )
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument(
         "--jobs", default="thread", help="OPINION_JOBS of the server (thread: the default)"

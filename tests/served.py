@@ -4,6 +4,7 @@ fresh SQLite database in a temporary folder, for tests that need the real thing.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -40,6 +41,18 @@ class Served:
         return done.stdout
 
 
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server and every worker it started (SIGTERM, then SIGKILL after 10 s)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
 @contextmanager
 def served(tmp_path: Path, workers: int = 1, **settings: str) -> Iterator[Served]:
     env = {
@@ -63,6 +76,7 @@ def served(tmp_path: Path, workers: int = 1, **settings: str) -> Iterator[Served
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: workers are stopped with it
     )
     server.url = f"http://127.0.0.1:{port}"
     try:
@@ -78,10 +92,5 @@ def served(tmp_path: Path, workers: int = 1, **settings: str) -> Iterator[Served
                 time.sleep(0.2)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_group(process)
         log.close()
