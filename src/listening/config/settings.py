@@ -246,6 +246,9 @@ INSTALLED_APPS += ["ninja"]
 INSTALLED_APPS += ["import_export"]  # spreadsheet import and export in the admin (docs/data.md)
 INSTALLED_APPS += ["listening.dashboard"]  # the organisers' dashboard as the admin's front page
 
+# Threads per server process that run requests (listening serve; docs/operations.md).
+WEB_THREADS = env_int("WEB_THREADS", 16)
+
 # -- Live town halls (docs/live.md) ------------------------------------------------------------
 LIVE_QUESTION_MAX_LENGTH = env_int("LIVE_QUESTION_MAX_LENGTH", 300)
 RATELIMIT_LIVE_QUESTIONS_PER_HOUR = env_int("RATELIMIT_LIVE_QUESTIONS_PER_HOUR", 20)
