@@ -26,8 +26,19 @@ def run_async():
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    async def then_close(coroutine):
+        try:
+            return await coroutine
+        finally:
+            # The database calls ran in asgiref's shared thread, which outlives the test: close
+            # its connections, or PostgreSQL refuses to drop the test database at the end.
+            await sync_to_async(connections.close_all)()
+
     def run(coroutine):
         with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, coroutine).result()
+            return pool.submit(asyncio.run, then_close(coroutine)).result()
 
     return run
