@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Schema
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination
 
 PAGE_SIZE = 20
@@ -72,3 +73,13 @@ class Converted:
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         return [self.convert(row) for row in self.rows[index]]
+
+
+def bearer_token(request: HttpRequest) -> str:
+    """The participant token of ``Authorization: Bearer <token>``; 401 without one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HttpError(
+            401, "Send your participant token as 'Authorization: Bearer <token>'; join first."
+        )
+    return token.strip()

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from listening.api.common import bearer_token
 from listening.api.schemas import Id, InputSchema
 from listening.config.clients import client_address
 from listening.conversations import selectors, services
@@ -92,18 +93,8 @@ class StatementIn(InputSchema):
     text: str
 
 
-def _bearer(request: HttpRequest) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HttpError(
-            401, "Send your participant token as 'Authorization: Bearer <token>'; join first."
-        )
-    return token.strip()
-
-
 def _participant(request: HttpRequest, slug: str) -> Participant:
-    participant = selectors.participant_by_token(slug=slug, token=_bearer(request))
+    participant = selectors.participant_by_token(slug=slug, token=bearer_token(request))
     if participant is None:
         selectors.conversation_get(slug)  # 404 for an unknown conversation
         raise HttpError(401, "This participant token is malformed or unknown in this conversation.")
@@ -203,7 +194,7 @@ def statement_next(request: HttpRequest, slug: str) -> Status[Any]:
 def vote_cast(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[str, Any]]:
     vote, created = services.vote_cast_by_token(
         slug=slug,
-        token=_bearer(request),
+        token=bearer_token(request),
         statement_id=payload.statement,
         value=payload.vote,
         ip=client_address(request),

@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictInt
 
+from listening.api.common import bearer_token
 from listening.api.schemas import Id, InputSchema
 from listening.live import selectors, services
 from listening.live.models import LiveParticipant, LiveRoom
@@ -95,10 +96,7 @@ def _ip(request: HttpRequest) -> str:
 
 
 def _participant(request: HttpRequest, room: LiveRoom) -> LiveParticipant:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HttpError(401, "Send your token as 'Authorization: Bearer <token>'; join first.")
-    participant = selectors.participant_by_token(room=room, token=token.strip())
+    participant = selectors.participant_by_token(room=room, token=bearer_token(request))
     if participant is None:
         raise HttpError(401, "This token is malformed or unknown in this live room.")
     return participant
