@@ -7,6 +7,7 @@ the JSON API when WebSockets are not available.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
@@ -204,8 +205,10 @@ def qr_code(request: HttpRequest, code: str) -> HttpResponse:
     """The audience page's address as a QR code (SVG, made here: no outside service)."""
     live_room = _room(code)
     url = request.build_absolute_uri(reverse("live:room", args=[live_room.code]))
-    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
-    return HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    # A standalone SVG file (XML declaration and namespace), as an <img> needs it.
+    segno.make(url, error="m").save(out, kind="svg", scale=8, dark="#000", light="#fff")
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 def moderate(request: HttpRequest, code: str) -> HttpResponse:

@@ -62,8 +62,8 @@
     if (!box) { return; }
     var old = box.querySelector(".live-text, .meta");
     var p = document.createElement("p");
-    p.className = "live-text";
-    p.textContent = q ? q.text : "—";
+    p.className = q ? "live-text" : "meta";
+    p.textContent = q ? q.text : (box.getAttribute("data-none-label") || "");
     if (old) { box.replaceChild(p, old); } else { box.appendChild(p); }
   }
 
