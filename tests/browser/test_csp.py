@@ -106,7 +106,14 @@ def test_public_pages_report_no_csp_violation(page, site_data):
 def test_voting_with_htmx_reports_no_csp_violation(page, site_data):
     page.add_init_script(LISTEN)
     assert not _violations(page, "/conversations/healthy-cities/")
-    page.locator("#vote-card").get_by_role("button", name="Agree", exact=True).click()
+    card = page.locator("#vote-card")
+    first = card.locator(".statement").inner_text()
+    card.get_by_role("button", name="Agree", exact=True).click()
+    # The vote's answer (and the map computed with it) is in once the card shows another
+    # statement: nothing is left running on the server when the test database is emptied.
+    page.wait_for_function(
+        "text => document.querySelector('#vote-card .statement')?.innerText !== text", arg=first
+    )
     page.wait_for_load_state("networkidle")
     assert not page.evaluate("window.__cspViolations")
 
