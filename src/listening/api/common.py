@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination
@@ -15,6 +13,8 @@ from ninja.pagination import PageNumberPagination
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
+# `lang` is read by api.language.ApiLanguageMiddleware for every /api/ path; the endpoints
+# declare it so that the schema documents it.
 LANG_DESCRIPTION = (
     "Language of labels and translated content (en, fr, es); without it, Accept-Language."
 )
@@ -30,17 +30,6 @@ class Pages(PageNumberPagination):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-
-
-def reader_language(request: HttpRequest, lang: str) -> str:
-    """Activate ``?lang=`` when it is a site language, else the language of Accept-Language
-    (or the language cookie). LocaleMiddleware gives every path without a language prefix,
-    /api/ among them, the default language, so the API chooses here. Returns the language."""
-    codes = {code for code, _name in settings.LANGUAGES}
-    chosen = lang if lang in codes else translation.get_language_from_request(request)
-    translation.activate(chosen)
-    request.LANGUAGE_CODE = chosen
-    return chosen
 
 
 class Detail(Schema):

@@ -19,7 +19,6 @@ from listening.api.common import (
     Detail,
     Named,
     Pages,
-    reader_language,
 )
 from listening.api.voices import VoiceOut, city_ref, voice_out
 from listening.people.selectors import (
@@ -126,7 +125,6 @@ def _organisation(organisation: Any) -> dict[str, Any]:
 )
 @paginate(Pages)
 def person_index(request: HttpRequest, filters: Query[PeopleQuery]) -> Any:
-    reader_language(request, filters.lang)
     people = people_listed(kind=filters.kind, region=filters.region, country=filters.country)
     return Converted(people, _person)
 
@@ -138,7 +136,6 @@ def person_index(request: HttpRequest, filters: Query[PeopleQuery]) -> Any:
     description=LANG_DESCRIPTION,
 )
 def person_one(request: HttpRequest, slug: str, lang: str = "") -> dict[str, Any]:
-    reader_language(request, lang)
     person = person_public(slug)
     if person is None:
         raise HttpError(404, "There is no such person.")
@@ -153,7 +150,6 @@ def person_one(request: HttpRequest, slug: str, lang: str = "") -> dict[str, Any
 )
 @paginate(Pages)
 def organisation_index(request: HttpRequest, filters: Query[PeopleQuery]) -> Any:
-    reader_language(request, filters.lang)
     found = organisations_involved(
         kind=filters.kind, region=filters.region, country=filters.country
     )
@@ -167,7 +163,6 @@ def organisation_index(request: HttpRequest, filters: Query[PeopleQuery]) -> Any
     description=LANG_DESCRIPTION,
 )
 def organisation_one(request: HttpRequest, slug: str, lang: str = "") -> dict[str, Any]:
-    reader_language(request, lang)
     organisation = organisation_public(slug)
     if organisation is None:
         raise HttpError(404, "There is no such organisation.")

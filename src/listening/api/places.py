@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from listening.api.common import LANG_DESCRIPTION, Detail, Pages, reader_language
+from listening.api.common import LANG_DESCRIPTION, Detail, Pages
 from listening.places.selectors import CityParticipation, cities_represented, country_name
 
 router = Router(tags=["cities"])
@@ -67,7 +67,6 @@ def _represented(region: str = "", country: str = "", pk: int | None = None) -> 
 @router.get("/", response={200: list[CityOut], 422: Detail}, summary="Cities represented, by name")
 @paginate(Pages)
 def city_index(request: HttpRequest, filters: Query[CityQuery]) -> list[dict[str, Any]]:
-    reader_language(request, filters.lang)
     return [_city(item) for item in _represented(filters.region, filters.country)]
 
 
@@ -78,7 +77,6 @@ def city_index(request: HttpRequest, filters: Query[CityQuery]) -> list[dict[str
     description=LANG_DESCRIPTION,
 )
 def city_one(request: HttpRequest, pk: int, lang: str = "") -> dict[str, Any]:
-    reader_language(request, lang)
     found = _represented(pk=pk)
     if not found:
         raise HttpError(404, "There is no such city among those represented.")

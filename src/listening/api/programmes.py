@@ -20,7 +20,6 @@ from listening.api.common import (
     Detail,
     Named,
     Pages,
-    reader_language,
 )
 from listening.public.selectors import SessionFilters, session_detail, session_list
 
@@ -110,7 +109,6 @@ def _session(session: Any) -> dict[str, Any]:
 )
 @paginate(Pages)
 def session_index(request: HttpRequest, filters: Query[SessionQuery]) -> list[dict[str, Any]]:
-    reader_language(request, filters.lang)
     found = session_list(
         SessionFilters(
             theme=filters.theme, axis=filters.axis, status=filters.status, year=filters.year
@@ -126,7 +124,6 @@ def session_index(request: HttpRequest, filters: Query[SessionQuery]) -> list[di
     description=LANG_DESCRIPTION,
 )
 def session_one(request: HttpRequest, slug: str, lang: str = "") -> dict[str, Any]:
-    reader_language(request, lang)
     session = session_detail(slug)
     if session is None:
         raise HttpError(404, "There is no such session.")

@@ -20,7 +20,6 @@ from listening.api.common import (
     Detail,
     Named,
     Pages,
-    reader_language,
 )
 from listening.places.selectors import country_name
 from listening.public.forms import MAX_QUERY_LENGTH
@@ -101,7 +100,6 @@ def voice_out(voice: Any) -> dict[str, Any]:
 )
 @paginate(Pages)
 def voice_index(request: HttpRequest, filters: Query[VoiceQuery]) -> Any:
-    reader_language(request, filters.lang)
     values = filters.dict(exclude={"lang"})
     values["q"] = values["q"][:MAX_QUERY_LENGTH]
     return Converted(voice_list(VoiceFilters(**values)), voice_out)
@@ -114,7 +112,6 @@ def voice_index(request: HttpRequest, filters: Query[VoiceQuery]) -> Any:
     description=LANG_DESCRIPTION,
 )
 def voice_one(request: HttpRequest, pk: int, lang: str = "") -> dict[str, Any]:
-    reader_language(request, lang)
     voice = voice_published(pk)
     if voice is None:
         raise HttpError(404, "There is no such published voice.")
