@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -91,3 +91,32 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
         "conversations": conversations,
     }
     return render(request, "synthesis/organise.html", context)
+
+
+@login_required
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "The voices we heard" as a PDF, for organisers (``?lang=fr``, ``?session=<slug>``).
+
+    Made while the organiser waits (a few seconds for the demo programme, see
+    docs/synthesis.md): nothing is stored.
+    """
+    if not request.user.has_perm("synthesis.download_report"):
+        raise PermissionDenied(_("Only organisers may download the report."))
+    # matplotlib and WeasyPrint load on the first report, not when the site starts.
+    from listening.synthesis.report import LANGUAGES, ReportError, report_build, report_target
+
+    language = request.GET.get("lang") or "en"
+    if language not in LANGUAGES:
+        return HttpResponseBadRequest(
+            _("Unknown language: choose one of %(languages)s.")
+            % {"languages": ", ".join(LANGUAGES)}
+        )
+    try:
+        programme, session = report_target(slug, request.GET.get("session") or None)
+    except ReportError as exc:
+        raise Http404(str(exc)) from None
+    report = report_build(programme=programme, session=session, language=language)
+    name = f"{programme.slug}{'-' + session.slug if session else ''}-{language}.pdf"
+    response = HttpResponse(report.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
