@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from listening.conversations.models import OpinionSnapshot
 from listening.people.models import PersonKind
 from listening.programmes.models import Axis, Participation, Role
 from listening.public.pdf import RefusedURL, html_to_pdf, local_path
 from listening.synthesis.models import CommitmentStatus, KeyMessageStatus
+from listening.synthesis.report import report_data
 from listening.voices.models import VoiceStatus
 from tests.factories import (
     CityFactory,
@@ -215,6 +218,25 @@ def test_report_of_one_session_keeps_to_that_session(programme, tmp_path):
     assert "Shade on every bus stop, please." in text
     assert "Lyon needs night trams." not in text
     assert "A shaded walk to every park" in text
+
+
+def test_report_data_reads_in_the_same_number_of_queries_however_much_there_is(programme):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            report_data(programme=programme)
+        return len(captured)
+
+    before = queries()
+    for _session in range(4):
+        session = ListeningSessionFactory(programme=programme)
+        ParticipationFactory(session=session)
+        ParticipationFactory(session=session, person=None, organisation=OrganisationFactory())
+        for _ in range(3):
+            VoiceFactory(session=session, city=CityFactory(region="europe", country="FR"))
+        message = KeyMessageFactory(programme=programme, status=KeyMessageStatus.PUBLISHED)
+        message.voices.set(session.voices.all())
+        CommitmentFactory(programme=programme, axis=Axis.PLANET).key_messages.set([message])
+    assert queries() == before
 
 
 @pytest.mark.parametrize(

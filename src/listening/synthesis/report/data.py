@@ -3,7 +3,8 @@ and publication rules are the site's own: published voices only, a speaker named
 ``voices.selectors.speaker_display`` allows, listed people only, published key messages and
 commitments only, opinion maps as ``conversations.selectors.opinion_public`` shows them.
 
-Every read is a fixed number of queries, whatever the number of sessions or voices.
+The reads take a fixed number of queries however many sessions, voices, cities, people and
+key messages there are, plus three per conversation with an opinion map.
 """
 
 from __future__ import annotations
