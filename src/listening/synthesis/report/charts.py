@@ -58,7 +58,7 @@ def stacked_bars(rows: Sequence[Counted], *, voices_label: str, participants_lab
         axes.set_xlim(
             0, max([v + p for v, p in zip(voices, participants, strict=True)] + [1]) * 1.15
         )
-        axes.legend(loc="lower right", frameon=False, fontsize=8)
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         return _svg(figure)
 
