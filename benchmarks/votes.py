@@ -478,9 +478,14 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     print(f"machine: {machine()}")
+    server = (
+        f"listening serve (uvicorn, what `make run` starts), {args.workers} worker(s)"
+        if args.server == "serve"
+        else f"gunicorn, {args.workers} workers x {args.threads} threads"
+    )
     print(
-        f"server: gunicorn, {args.workers} workers x {args.threads} threads; wrk "
-        f"{args.wrk_threads} thread(s), {args.connections} connections, {args.seconds} s"
+        f"server: {server}; wrk {args.wrk_threads} thread(s), {args.connections} connections, "
+        f"{args.seconds} s"
     )
     results = [bench(db.strip(), args) for db in args.db.split(",") if db.strip()]
     if args.json:
