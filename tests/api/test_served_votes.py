@@ -3,9 +3,10 @@
 `listening serve` (uvicorn, one process, SQLite, the default rate limits) as `make run`
 starts it: 40 participants join and vote at the same moment, each on every statement, plus a
 vote on a rejected statement and a malformed vote. No connection may break, nothing may answer
-5xx, every accepted vote must be stored, and every refused one must be a clear 4xx and stored
-nowhere. The default limits (600 votes a minute from one address, 300 joins an hour) hold the
-440 votes and 40 joins sent here, so no limit is raised.
+5xx, every accepted vote must be stored, every refused one must be a clear 4xx and stored
+nowhere, and each participant must read back exactly their own votes. The default limits
+(600 votes a minute from one address, 300 joins an hour) hold the 480 votes and 40 joins sent
+here, so no limit is raised.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _request(host: str, port: int, method: str, path: str, data: object, token: 
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, json.dumps(data), headers)
+        conn.request(method, path, None if data is None else json.dumps(data), headers)
         response = conn.getresponse()
         raw = response.read()
         return Answer(response.status, json.loads(raw) if raw else {})
@@ -103,6 +104,23 @@ def test_served_participants_voting_at_once_lose_no_accepted_vote(tmp_path):
                         host, port, "POST", "/api/conversations/crowd/votes", malformed, token
                     ),
                 )
+                # Each participant reads back exactly their own votes, and nothing is left.
+                mine = _request(
+                    host,
+                    port,
+                    "GET",
+                    "/api/conversations/crowd/votes/mine?page_size=100",
+                    None,
+                    token,
+                )
+                cast = {sid: (n + i) % 3 - 1 for i, sid in enumerate(statements)}
+                items = mine.body.get("items", [])
+                read = {v["statement"]: v["vote"] for v in items}  # type: ignore[union-attr]
+                record("mine", Answer(mine.status, {"same": read == cast}))
+                record(
+                    "next",
+                    _request(host, port, "GET", "/api/conversations/crowd/next", None, token),
+                )
             except BaseException as exc:  # a broken connection: reported below
                 with lock:
                     errors.append(exc)
@@ -123,6 +141,9 @@ def test_served_participants_voting_at_once_lose_no_accepted_vote(tmp_path):
         # Refused votes are a 4xx that says why.
         assert statuses[("rejected", 409)] == PARTICIPANTS, statuses
         assert statuses[("malformed", 422)] == PARTICIPANTS, statuses
+        assert statuses[("mine", 200)] == PARTICIPANTS, statuses
+        assert all(body["same"] for kind, _, body in answers if kind == "mine")
+        assert statuses[("next", 204)] == PARTICIPANTS, statuses
         for kind, _status, body in answers:
             if kind == "rejected":
                 assert "rejected" in str(body["detail"])
