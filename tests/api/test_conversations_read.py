@@ -103,6 +103,12 @@ def test_statement_index_hides_rejected_statements_from_the_public(api, conversa
     assert "moderators" in refused.json()["detail"]
 
 
+def test_statement_index_refusal_speaks_the_readers_language(api, conversation):
+    refused = api.get("conversations/parks/statements?status=rejected&lang=fr")
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Seuls les modérateurs")
+
+
 def test_statement_index_filters_by_status(api, conversation):
     StatementFactory(conversation=conversation)
     pending = StatementFactory(conversation=conversation, status="pending")
