@@ -445,6 +445,18 @@ def bench(database: str, args: argparse.Namespace) -> dict[str, Any]:
         f"   votes/health ratio {result['ratio']:.2f}",
         flush=True,
     )
+    # What issue 13 asks of the `make run` set-up: no connection errors, no 5xx, every
+    # accepted vote stored.
+    server_errors = sum(n for code, n in votes["status"].items() if int(code) >= 500)
+    broken = votes["errors"] + health["errors"]
+    lost = result["check_accepted"] > result["check_stored"] or accepted > stored
+    result["verdict_ok"] = not (server_errors or broken or lost)
+    print(
+        f"   verdict: {'OK' if result['verdict_ok'] else 'FAILED'} "
+        f"(socket errors {broken}, 5xx {server_errors}, "
+        f"accepted votes lost: {'yes' if lost else 'none'})",
+        flush=True,
+    )
     return result
 
 
@@ -478,9 +490,14 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     print(f"machine: {machine()}")
+    server = (
+        f"listening serve (uvicorn, what `make run` starts), {args.workers} worker(s)"
+        if args.server == "serve"
+        else f"gunicorn, {args.workers} workers x {args.threads} threads"
+    )
     print(
-        f"server: gunicorn, {args.workers} workers x {args.threads} threads; wrk "
-        f"{args.wrk_threads} thread(s), {args.connections} connections, {args.seconds} s"
+        f"server: {server}; wrk {args.wrk_threads} thread(s), {args.connections} connections, "
+        f"{args.seconds} s"
     )
     results = [bench(db.strip(), args) for db in args.db.split(",") if db.strip()]
     if args.json:

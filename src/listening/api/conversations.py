@@ -1,25 +1,33 @@
-"""Conversations API: join, next statement, vote, add a statement, the opinion map.
+"""Conversations API: the open conversations, join, next statement, vote, add a statement,
+the statements with their counts, one's own votes, the opinion map.
 
 Participant endpoints take ``Authorization: Bearer <token>`` (the token from joining); they use
 no cookies, so CSRF does not apply. Thin: every read goes through selectors, every write
 through services.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: ninja's ``@paginate`` rebuilds the signature
+# of the view it wraps and cannot resolve annotations left as strings (``Query[...]``).
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from pydantic import Field
 
-from listening.api.common import bearer_token
+from listening.api.common import LANG_DESCRIPTION, Converted, Pages, bearer_token
 from listening.api.schemas import Id, InputSchema
 from listening.config.clients import client_address
 from listening.conversations import selectors, services
-from listening.conversations.models import Constituency, Conversation, Participant
+from listening.conversations.models import (
+    Constituency,
+    Conversation,
+    Participant,
+    StatementStatus,
+)
 from listening.programmes.content_languages import reader_translation
 
 router = Router(tags=["conversations"])
@@ -77,6 +85,46 @@ class StatementOut(Schema):
     near_duplicate: NearDuplicate | None = None
 
 
+class NextStatementOut(StatementOut):
+    remaining: int = Field(
+        description="Statements left for this participant to vote on, this one included."
+    )
+
+
+class StatementCountsOut(Schema):
+    id: int
+    text: str
+    language: str = Field(description="The language `text` was written in.")
+    translation: str = Field(
+        "", description="`text` in the reader's language (?lang= or Accept-Language), if any."
+    )
+    status: str
+    is_seed: bool
+    created_at: dt.datetime
+    agree_count: int
+    disagree_count: int
+    pass_count: int
+
+
+class StatementQuery(InputSchema):
+    status: Literal["", "approved", "pending", "rejected"] = Field(
+        "",
+        description=(
+            "Only statements with this status. The public sees approved statements, and pending "
+            "ones when moderation comes after; rejected ones (and pending ones under "
+            "pre-moderation) only moderators. Empty: every status the caller may see."
+        ),
+    )
+    lang: Annotated[str, Field(max_length=20)] = ""
+
+
+class MyVoteOut(Schema):
+    statement: int
+    vote: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
 class VoteIn(InputSchema):
     statement: Id
     # The service checks the value, to answer 2 or -3 with what a vote is.
@@ -118,9 +166,7 @@ def _statement(statement: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/{slug}", response={200: ConversationOut, 404: Detail}, summary="A conversation")
-def conversation_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
-    conversation = selectors.conversation_get(slug)
+def _conversation(conversation: Conversation) -> dict[str, Any]:
     return {
         "slug": conversation.slug,
         "topic": conversation.topic,
@@ -133,6 +179,22 @@ def conversation_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         "opens_at": conversation.opens_at,
         "closes_at": conversation.closes_at,
     }
+
+
+@router.get(
+    "/",
+    response={200: list[ConversationOut], 422: Detail},
+    summary="The open conversations, newest first",
+    description=LANG_DESCRIPTION,
+)
+@paginate(Pages)
+def conversation_index(request: HttpRequest, lang: str = "") -> list[dict[str, Any]]:
+    return Converted(selectors.conversation_open_list(), _conversation)  # type: ignore[return-value]
+
+
+@router.get("/{slug}", response={200: ConversationOut, 404: Detail}, summary="A conversation")
+def conversation_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return _conversation(selectors.conversation_get(slug))
 
 
 @router.post(
@@ -166,15 +228,80 @@ def participant_join(
 
 @router.get(
     "/{slug}/next",
-    response={200: StatementOut, 204: None, 401: Detail, 404: Detail},
-    summary="The next statement to vote on (204 when none is left)",
+    response={200: NextStatementOut, 204: None, 401: Detail, 404: Detail},
+    summary="The next statement to vote on, with how many are left (204 when none is left)",
 )
 def statement_next(request: HttpRequest, slug: str) -> Status[Any]:
     participant = _participant(request, slug)
-    statement = selectors.statement_next(participant=participant)
+    statement, left = selectors.statement_next_and_left(participant=participant)
     if statement is None:
         return Status(204, None)
-    return Status(200, _statement(statement))
+    return Status(200, {**_statement(statement), "remaining": left})
+
+
+def _statement_counts(statement: Any) -> dict[str, Any]:
+    return {
+        "id": statement.pk,
+        "text": statement.text,
+        "language": statement.language,
+        "translation": reader_translation(statement),
+        "status": statement.status,
+        "is_seed": statement.is_seed,
+        "created_at": statement.created_at,
+        "agree_count": statement.agree_count,
+        "disagree_count": statement.disagree_count,
+        "pass_count": statement.pass_count,
+    }
+
+
+@router.get(
+    "/{slug}/statements",
+    response={200: list[StatementCountsOut], 403: Detail, 404: Detail, 422: Detail},
+    summary="The conversation's statements with their agree, disagree and pass counts",
+    description=(
+        "Oldest first. `?status=` filters; rejected statements (and pending ones under "
+        "pre-moderation) are shown to moderators only (signed in). " + LANG_DESCRIPTION
+    ),
+)
+@paginate(Pages)
+def statement_index(
+    request: HttpRequest, slug: str, filters: Query[StatementQuery]
+) -> list[dict[str, Any]]:
+    conversation = selectors.conversation_get(slug)
+    if request.user.has_perm("conversations.moderate_conversation", conversation):
+        allowed: tuple[str, ...] = tuple(StatementStatus.values)
+    else:
+        allowed = selectors.public_statuses(conversation)
+    if filters.status and filters.status not in allowed:
+        raise HttpError(
+            403,
+            _("Only moderators see the statements of this conversation with status “%(status)s”.")
+            % {"status": filters.status},
+        )
+    statuses = (filters.status,) if filters.status else allowed
+    found = selectors.statement_list(conversation=conversation, statuses=statuses)
+    return Converted(found, _statement_counts)  # type: ignore[return-value]
+
+
+def _my_vote(vote: Any) -> dict[str, Any]:
+    return {
+        "statement": vote.statement_id,
+        "vote": vote.value,
+        "created_at": vote.created_at,
+        "updated_at": vote.updated_at,
+    }
+
+
+@router.get(
+    "/{slug}/votes/mine",
+    response={200: list[MyVoteOut], 401: Detail, 404: Detail, 422: Detail},
+    summary="Your own votes in this conversation (participant token), oldest first",
+)
+@paginate(Pages)
+def votes_mine(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    participant = _participant(request, slug)
+    found = selectors.participant_vote_list(participant=participant)
+    return Converted(found, _my_vote)  # type: ignore[return-value]
 
 
 @router.post(

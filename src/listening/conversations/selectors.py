@@ -87,7 +87,24 @@ def statement_next(*, participant: Participant) -> Statement | None:
     same statements between two maps; it is seeded by the participant and what is left for
     them, so reloading the page shows the same statement until something changes.
     """
+    return _statement_drawn(participant, _candidates(participant.conversation, participant))
+
+
+def statement_next_and_left(*, participant: Participant) -> tuple[Statement | None, int]:
+    """``statement_next`` and how many statements are left for the participant to vote on,
+    the one drawn included (0 with None). One candidate query for both."""
     candidates = _candidates(participant.conversation, participant)
+    return _statement_drawn(participant, candidates), len(candidates)
+
+
+def statements_left(*, conversation: Conversation, participant: Participant | None) -> int:
+    """How many votable statements the participant has not voted on (every votable one for a
+    visitor who has not joined). A participant's own statements carry their agreement
+    (``statement_submit``), so they are never among them."""
+    return len(_candidates(conversation, participant))
+
+
+def _statement_drawn(participant: Participant, candidates: list[int]) -> Statement | None:
     if not candidates:
         return None
     known, unknown = _weights(participant.conversation, candidates)
@@ -126,6 +143,9 @@ def _candidates(conversation: Conversation, participant: Participant | None) -> 
     )
     if participant is not None:
         qs = qs.exclude(pk__in=Vote.objects.filter(participant=participant).values("statement_id"))
+        # Their own statements carry their agreement; one stored before that rule is never
+        # offered back to its author either.
+        qs = qs.exclude(author=participant)
     return list(qs.values_list("id", flat=True))
 
 
@@ -151,6 +171,37 @@ def _fewest_votes(statement_ids: list[int]) -> int:
         .values_list("statement_id", "n")
     )
     return min(statement_ids, key=lambda sid: (counts.get(sid, 0), sid))
+
+
+def conversation_open_list() -> QuerySet[Conversation]:
+    """The conversations open now (not closed, opened, not past their closing time), the
+    newest first."""
+    now = timezone.now()
+    return (
+        Conversation.objects.filter(is_closed=False, opens_at__lte=now)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("-opens_at", "-id")
+    )
+
+
+def statement_list(*, conversation: Conversation, statuses: Iterable[str]) -> QuerySet[Statement]:
+    """The conversation's statements with these statuses, oldest first, with their vote counts
+    (``agree_count``, ``disagree_count``, ``pass_count``). Which statuses a caller may ask for
+    is the caller's rule (public ones: ``public_statuses``)."""
+    return (
+        Statement.objects.filter(conversation=conversation, status__in=list(statuses))
+        .annotate(
+            agree_count=Count("votes", filter=Q(votes__value=1)),
+            disagree_count=Count("votes", filter=Q(votes__value=-1)),
+            pass_count=Count("votes", filter=Q(votes__value=0)),
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def participant_vote_list(*, participant: Participant) -> QuerySet[Vote]:
+    """The participant's own current votes, the oldest first (never anyone else's)."""
+    return Vote.objects.filter(participant=participant).order_by("created_at", "id")
 
 
 def public_statuses(conversation: Conversation) -> tuple[str, ...]:

@@ -97,16 +97,17 @@ def _ensure_participant(
 def _card_context(
     request: HttpRequest, conversation: Conversation, participant: Participant | None
 ) -> dict[str, Any]:
-    statement = (
-        selectors.statement_next(participant=participant)
-        if participant is not None
-        else selectors.statement_first(conversation=conversation)
-    )
+    if participant is not None:
+        statement, left = selectors.statement_next_and_left(participant=participant)
+    else:
+        statement = selectors.statement_first(conversation=conversation)
+        left = selectors.statements_left(conversation=conversation, participant=None)
     voted = len(selectors.participant_votes(participant=participant)) if participant else 0
     return {
         "conversation": conversation,
         "statement": statement,
         "voted": voted,
+        "left": left,
         "is_open": conversation.is_open(),
         "vote_form": VoteForm(),
     }

@@ -13,6 +13,8 @@ from listening.conversations.models import (
     Participant,
     Statement,
     StatementStatus,
+    Vote,
+    VoteValue,
     statement_clean,
     statement_key,
     statement_normalise,
@@ -21,6 +23,7 @@ from listening.conversations.selectors import statement_near_duplicate
 from listening.conversations.services.errors import ConversationClosed, StatementRejected
 from listening.conversations.services.limits import _limit
 from listening.conversations.services.moderation import _log
+from listening.conversations.services.opinion_maps import opinion_schedule
 from listening.conversations.services.participants import User
 
 
@@ -59,6 +62,7 @@ def _refuse_duplicate(conversation: Conversation, text: str) -> None:
 @transaction.atomic
 def statement_submit(*, participant: Participant, text: str, ip: str = "") -> Statement:
     """A participant adds a statement: visible at once, or after approval in pre-moderation.
+    The author's agreement is recorded with it (Polis's rule; docs/conversations.md).
 
     ``near_duplicate`` on the returned statement is a public statement it closely resembles
     (a warning for the submitter, which does not block), or None.
@@ -94,6 +98,17 @@ def statement_submit(*, participant: Participant, text: str, ip: str = "") -> St
     statement = Statement.objects.create(
         conversation=conversation, author=participant, text=clean, status=status
     )
+    # As in Polis, writing a statement is agreeing with it: the author's vote is recorded now
+    # (also while the statement awaits moderation; the opinion map counts it once the statement
+    # is public, and treats it as moderated out if it is rejected), and the statement is never
+    # offered back to its author.
+    Vote.objects.create(
+        conversation=conversation,
+        participant=participant,
+        statement=statement,
+        value=VoteValue.AGREE,
+    )
+    opinion_schedule(conversation_id=conversation.pk)
     statement.near_duplicate = near
     return statement
 
