@@ -396,10 +396,9 @@ def icalendar_bytes(programme: Programme, sessions: list[ListeningSession]) -> b
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", programme.name)
     stamp = timezone.now()
-    with override(settings.LANGUAGE_CODE):
-        for session in sessions:
-            url = settings.SITE_URL + reverse("public:session", args=[session.slug])
-            calendar.add_component(session_event(session, url, stamp))
+    for session in sessions:
+        url = settings.SITE_URL + reverse("public:session", args=[session.slug])
+        calendar.add_component(session_event(session, url, stamp))
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
@@ -479,7 +478,13 @@ def manifest(ex: Export) -> dict[str, Any]:
 
 
 def build(programme: Programme, audience: Audience) -> dict[str, bytes]:
-    """Every file of the export, by its path inside the export."""
+    """Every file of the export, by its path inside the export; in the site's default
+    language whatever the reader's (descriptions such as "A resident from Durban")."""
+    with override(settings.LANGUAGE_CODE):
+        return _build(programme, audience)
+
+
+def _build(programme: Programme, audience: Audience) -> dict[str, bytes]:
     ex = Export(programme, audience)
     found = _spreadsheet_tables(ex)
     sessions, people, voices = found["sessions"], found["people"], found["voices"]
