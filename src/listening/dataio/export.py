@@ -83,12 +83,21 @@ def programme_tables(programme: Programme, audience: Audience) -> list[Table]:
     ]
 
 
-def table_bytes(table: Table, fmt: str) -> bytes:
-    dataset = table.resource.export(queryset=table.rows)
+def dataset_bytes(dataset: Any, fmt: str) -> bytes:
     if fmt == "json":
         return dataset.export("json").encode()  # type: ignore[no-any-return]
     content = dataset.export(fmt)
     return content.encode("utf-8") if isinstance(content, str) else bytes(content)
+
+
+def table_bytes(table: Table, fmt: str) -> bytes:
+    return dataset_bytes(table.resource.export(queryset=table.rows), fmt)
+
+
+def table_files(table: Table) -> dict[str, bytes]:
+    """The table in every format, from one read of its rows."""
+    dataset = table.resource.export(queryset=table.rows)
+    return {f"{table.name}.{fmt}": dataset_bytes(dataset, fmt) for fmt in FORMATS}
 
 
 def programme_export(

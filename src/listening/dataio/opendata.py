@@ -34,7 +34,7 @@ from listening.analysis import write_polis_export
 from listening.conversations import selectors as conversation_selectors
 from listening.conversations.models import Conversation, Statement, StatementStatus
 from listening.dataio import schema
-from listening.dataio.export import FORMATS, programme_tables, table_bytes
+from listening.dataio.export import FORMATS, programme_tables, table_files
 from listening.dataio.schema import Audience, Field
 from listening.places.models import City
 from listening.programmes.models import ListeningSession, Programme
@@ -160,8 +160,7 @@ def _spreadsheet_tables(ex: Export) -> dict[str, list[Any]]:
     """The four tables the import reads; returns their exported rows."""
     found: dict[str, list[Any]] = {}
     for table in programme_tables(ex.programme, ex.audience):
-        for fmt in FORMATS:
-            ex.files[f"{table.name}.{fmt}"] = table_bytes(table, fmt)
+        ex.files.update(table_files(table))
         found[table.name] = list(table.rows)
     return found
 
