@@ -72,6 +72,10 @@ def test_open_data_zip_holds_every_public_file(client, programme):
     voices = archive.read(f"{programme.slug}/voices.csv").decode()
     assert "Said without a name." in voices and "A draft nobody may read." not in voices
     assert "zoe-secret" not in archive.read(f"{programme.slug}/popolo.json").decode()
+    # A file downloaded on its own is the same as in the ZIP.
+    for name in ("voices.csv", "people.json", "key_messages.csv", "conversations/talk/votes.csv"):
+        alone = client.get(reverse("opendata:file", args=[programme.slug, name])).content
+        assert alone == archive.read(f"{programme.slug}/{name}"), name
 
 
 def test_open_data_refuses_unknown_files_and_programmes(client, programme):

@@ -156,18 +156,20 @@ class Export:
         return self.audience == "public"
 
 
-def _spreadsheet_tables(ex: Export) -> dict[str, list[Any]]:
-    """The four tables the import reads; returns their exported rows."""
-    found: dict[str, list[Any]] = {}
+def _spreadsheet_tables(ex: Export, only: set[str] | None) -> dict[str, QuerySet[Any]]:
+    """The four tables the import reads, written unless ``only`` leaves them out (they are the
+    slow part: django-import-export renders every row); returns their rows."""
+    found: dict[str, QuerySet[Any]] = {}
     for table in programme_tables(ex.programme, ex.audience):
-        ex.files.update(table_files(table))
-        found[table.name] = list(table.rows)
+        if only is None or any(name.startswith(f"{table.name}.") for name in only):
+            ex.files.update(table_files(table))
+        found[table.name] = table.rows
     return found
 
 
-def _cities(ex: Export, people: list[Any], voices: list[Any]) -> list[City]:
+def _cities(ex: Export, people: list[Any], voices: QuerySet[Any]) -> list[City]:
     ids = {s.venue_city_id for s in ex.sessions} | {p.city_id for p in people}
-    ids |= {v.city_id for v in voices}
+    ids |= set(voices.values_list("city_id", flat=True).distinct())
     cities = list(City.objects.filter(pk__in=ids - {None}).order_by("name", "country", "pk"))
     ex.rows["cities"] = [
         {
@@ -476,20 +478,24 @@ def manifest(ex: Export) -> dict[str, Any]:
     }
 
 
-def build(programme: Programme, audience: Audience) -> dict[str, bytes]:
+def build(
+    programme: Programme, audience: Audience, *, only: set[str] | None = None
+) -> dict[str, bytes]:
     """Every file of the export, by its path inside the export; in the site's default
-    language whatever the reader's (descriptions such as "A resident from Durban")."""
+    language whatever the reader's (descriptions such as "A resident from Durban").
+    ``only``: the caller needs these files only (the others may be missing)."""
     with override(settings.LANGUAGE_CODE):
-        return _build(programme, audience)
+        return _build(programme, audience, only)
 
 
-def _build(programme: Programme, audience: Audience) -> dict[str, bytes]:
+def _build(programme: Programme, audience: Audience, only: set[str] | None) -> dict[str, bytes]:
     ex = Export(programme, audience)
-    found = _spreadsheet_tables(ex)
-    sessions, people, voices = found["sessions"], found["people"], found["voices"]
-    organisations = found["organisations"]
+    found = _spreadsheet_tables(ex, only)
+    sessions, people = list(found["sessions"]), list(found["people"])
+    organisations = list(found["organisations"])
+    voices = found["voices"]
     ex.sessions = sessions
-    ex.voice_ids = {v.pk for v in voices}
+    ex.voice_ids = set(voices.values_list("pk", flat=True))
     cities = _cities(ex, people, voices)
     comment_ids = _conversations(ex)
     _synthesis(ex, comment_ids)

@@ -108,7 +108,7 @@ def download_file(request: HttpRequest, slug: str, path: str) -> HttpResponse:
     programme = _published(slug)
     if path not in opendata.opendata_paths(programme):
         raise Http404(_("This programme's open data has no such file."))
-    content = opendata.build(programme, "public")[path]
+    content = opendata.build(programme, "public", only={path})[path]
     fmt = path.rsplit(".", 1)[1]
     mediatype = opendata.MEDIATYPES[fmt]
     if fmt != "xlsx":
