@@ -407,12 +407,13 @@ def icalendar_bytes(programme: Programme, sessions: list[ListeningSession]) -> b
 def _resource(path: str, **extra: Any) -> dict[str, Any]:
     fmt = path.rsplit(".", 1)[1]
     name = path.rsplit(".", 1)[0].replace("/", "-").replace("_", "-").lower() + "-" + fmt
+    text = {} if fmt == "xlsx" else {"encoding": "utf-8"}
     return {
         "name": name,
         "path": path,
         "format": fmt,
         "mediatype": MEDIATYPES[fmt],
-        "encoding": "utf-8",
+        **text,
         **extra,
     }
 
