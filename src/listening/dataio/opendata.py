@@ -424,10 +424,13 @@ def manifest(ex: Export) -> dict[str, Any]:
     for table in (*schema.SPREADSHEET_TABLES, *NEW_TABLES):
         fields = schema.table_fields(table, ex.audience)
         for fmt in FORMATS if table in schema.SPREADSHEET_TABLES else ("csv", "json"):
-            extra: dict[str, Any] = {"profile": "tabular-data-resource"}
-            resources.append(_resource(f"{table}.{fmt}", schema=schema.schema_of(fields), **extra))
-            if fmt == "xlsx":
-                resources[-1].pop("encoding")
+            resources.append(
+                _resource(
+                    f"{table}.{fmt}",
+                    profile="tabular-data-resource",
+                    schema=schema.schema_of(fields),
+                )
+            )
     for slug in ex.polis:
         for name, fields in schema.POLIS_TABLES.items():
             resource = _resource(
