@@ -235,3 +235,26 @@ def test_export_data_for_an_unknown_programme_names_the_known_ones(demo, tmp_pat
     with pytest.raises(CommandError, match=r"no programme 'nope' .*pact"):
         call_command("export-data", "nope", str(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
+
+
+def test_the_check_catches_a_dangling_link_a_bad_type_and_swapped_coordinates(demo, tmp_path):
+    """The re-reading is not a formality: each damage below is reported."""
+    from tests.dataio.opendata_check import check_export, check_geojson
+
+    export(demo, tmp_path, "--organisers")
+    links = tmp_path / "key_message_voices.csv"
+    original = links.read_text()
+    key_message = original.splitlines()[1].split(",")[0]
+    links.write_text(original + f"{key_message},999999\n")
+    with pytest.raises(AssertionError, match=r"not in voices\.id"):
+        check_export(tmp_path)
+    links.write_text(original + "one,2\n")
+    with pytest.raises(AssertionError, match="is not a integer"):
+        check_export(tmp_path)
+    links.write_text(original)
+    geo = json.loads((tmp_path / "cities.geojson").read_text())
+    for feature in geo["features"]:
+        feature["geometry"]["coordinates"].reverse()
+    (tmp_path / "cities.geojson").write_text(json.dumps(geo))
+    with pytest.raises(AssertionError):
+        check_geojson(tmp_path, check_export(tmp_path))
