@@ -46,12 +46,12 @@ def programme():
 
 def test_export_data_writes_every_format_and_files_read_back(programme, tmp_path):
     call_command("export-data", programme.slug, str(tmp_path / "out"))
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == sorted(
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert names >= {
         f"{table}.{fmt}"
         for table in ("sessions", "people", "organisations", "voices")
         for fmt in ("csv", "xlsx", "json")
-    )
+    }
     for table in ("sessions", "people", "organisations", "voices"):
         from_csv = dataset_read((tmp_path / "out" / f"{table}.csv").read_bytes(), "x.csv")
         from_xlsx = dataset_read((tmp_path / "out" / f"{table}.xlsx").read_bytes(), "x.xlsx")

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("conversations/", include("listening.conversations.urls")),
     path("live/", include("listening.live.urls")),
     path("pact/", include("listening.synthesis.urls")),
+    path("open-data/", include("listening.dataio.urls")),
     path("", include("listening.learning.urls")),
     path("", include("listening.public.urls")),
     prefix_default_language=False,

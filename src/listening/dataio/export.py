@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from listening.dataio.resources import ListeningResource
 from listening.people.models import Organisation, Person
@@ -43,7 +43,14 @@ def programme_tables(programme: Programme, audience: Audience) -> list[Table]:
     public = audience == "public"
     sessions = (
         ListeningSession.objects.filter(programme=programme)
-        .prefetch_related("themes", "participations__person", "participations__organisation")
+        # One join rather than a prefetch of people by id (SQLite refuses a long list of them).
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("person", "organisation"),
+            ),
+        )
         .select_related("programme", "venue_city")
         .order_by("starts_at", "id")
     )
@@ -83,12 +90,21 @@ def programme_tables(programme: Programme, audience: Audience) -> list[Table]:
     ]
 
 
-def table_bytes(table: Table, fmt: str) -> bytes:
-    dataset = table.resource.export(queryset=table.rows)
+def dataset_bytes(dataset: Any, fmt: str) -> bytes:
     if fmt == "json":
         return dataset.export("json").encode()  # type: ignore[no-any-return]
     content = dataset.export(fmt)
     return content.encode("utf-8") if isinstance(content, str) else bytes(content)
+
+
+def table_bytes(table: Table, fmt: str) -> bytes:
+    return dataset_bytes(table.resource.export(queryset=table.rows), fmt)
+
+
+def table_files(table: Table) -> dict[str, bytes]:
+    """The table in every format, from one read of its rows."""
+    dataset = table.resource.export(queryset=table.rows)
+    return {f"{table.name}.{fmt}": dataset_bytes(dataset, fmt) for fmt in FORMATS}
 
 
 def programme_export(

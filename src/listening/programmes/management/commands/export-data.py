@@ -1,4 +1,4 @@
-"""``listening export-data PROGRAMME DIR``: a programme's data as CSV, XLSX and JSON files."""
+"""``listening export-data PROGRAMME DIR``: a programme's open data (docs/data-formats.md)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from listening.dataio.export import Audience, programme_export
+from listening.dataio.opendata import opendata_write
+from listening.dataio.schema import Audience
 from listening.programmes.models import Programme
 
 
 class Command(BaseCommand):
     help = (
-        "Write sessions, people, organisations and voices of a programme as CSV, XLSX and "
-        "JSON. By default the public export (listed people, published voices); "
+        "Write a programme's open data: sessions, people, organisations, voices, cities, "
+        "conversations (Polis format), key messages, commitments and their evidence as CSV "
+        "and JSON, Popolo, GeoJSON, iCalendar and a datapackage.json manifest. By default the "
+        "public export (listed people, published voices, key messages and commitments); "
         "--organisers writes everything, consent flags and drafts included."
     )
 
@@ -47,7 +50,7 @@ class Command(BaseCommand):
             )
         audience: Audience = "organisers" if options["organisers"] else "public"
         try:
-            written = programme_export(programme, folder, audience=audience)
+            written = opendata_write(programme, folder, audience=audience)
         except OSError as exc:
             raise CommandError(f"Cannot write {folder}: {exc.strerror}.") from None
         self.stdout.write(
