@@ -396,9 +396,10 @@ class VideoProgress(models.Model):
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="video_progress")
     block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="video_progress")
+    # Appended to by one upsert per report (services.progress); merged into a union when
+    # read, and stored merged again once the list grows (see ``video_progress_record``).
     intervals = models.JSONField(default=list)
     position = models.FloatField(default=0.0)
-    watched = models.FloatField(default=0.0)  # seconds covered by the intervals
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -408,6 +409,13 @@ class VideoProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id}/{self.block_id}: {self.watched:.0f}s"
+
+    @property
+    def watched(self) -> float:
+        """Seconds covered by the union of the watched intervals."""
+        from listening.learning.video import covered, merge_intervals
+
+        return covered(merge_intervals(self.intervals))
 
 
 class BlockCompletion(models.Model):

@@ -62,7 +62,7 @@ def attempt_start(*, learner: Learner, quiz: Quiz) -> Attempt:
             return Attempt.objects.get(learner=learner, quiz=quiz, submitted_at__isnull=True)
 
 
-def _checked_value(question: Question, value: Any) -> Any:
+def checked_value(question: Question, value: Any) -> Any:
     """The response in the shape its question type takes, or a ValidationError."""
     kind = question.type
     option_ids = {a.pk for a in question.answers.all()}
@@ -116,7 +116,7 @@ def response_save(*, attempt: Attempt, question_id: int, value: Any) -> Response
             raise ValidationError(_("This question is not part of the attempt."))
         question = Question.objects.prefetch_related("answers").get(pk=question_id)
         response, _created = Response.objects.update_or_create(
-            attempt=attempt, question=question, defaults={"value": _checked_value(question, value)}
+            attempt=attempt, question=question, defaults={"value": checked_value(question, value)}
         )
         return response
 
