@@ -391,6 +391,28 @@ class Response(models.Model):
         return f"{self.attempt_id}/{self.question_id}"
 
 
+class QuestionSummary(models.Model):
+    """Running sums over the first submitted attempts at a question, from which the authors'
+    statistics page reads the facility and discrimination indices without scanning every
+    answer. Updated in the transaction that submits an attempt (``services.statistics``)."""
+
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    responses = models.PositiveIntegerField(default=0)  # n
+    score_sum = models.FloatField(default=0.0)  # Σ x (x: score on the question, 0..1)
+    # over the responses whose attempt had other questions (y: their mean score)
+    paired = models.PositiveIntegerField(default=0)
+    paired_score_sum = models.FloatField(default=0.0)  # Σ x
+    rest_sum = models.FloatField(default=0.0)  # Σ y
+    score_squares = models.FloatField(default=0.0)  # Σ x²
+    rest_squares = models.FloatField(default=0.0)  # Σ y²
+    products = models.FloatField(default=0.0)  # Σ xy
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.responses}"
+
+
 class VideoProgress(models.Model):
     """The union of the intervals a learner actually watched, and where they left off."""
 
@@ -487,6 +509,10 @@ class LearningEvent(models.Model):
 
     class Meta:
         ordering = ["timestamp", "id"]
+        # The authors' drop-off counts learners per lesson among a course's "experienced".
+        indexes = [
+            models.Index(fields=["course", "verb", "lesson", "learner"], name="event_drop_off")
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.verb}"

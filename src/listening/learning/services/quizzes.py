@@ -22,6 +22,7 @@ from listening.learning.models import (
     Response,
 )
 from listening.learning.services.progress import block_complete, event_record
+from listening.learning.services.statistics import question_summaries_add
 
 
 class AttemptLimitReached(ValidationError):
@@ -142,6 +143,7 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None = None) -
         }
         responses = {r.question_id: r for r in attempt.responses.all()}
         scores, weights = [], []
+        by_question: dict[int, float] = {}
         for question_id in attempt.question_ids:
             question = questions.get(question_id)
             if question is None:
@@ -157,10 +159,12 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None = None) -
             response.save()
             scores.append(result.score)
             weights.append(question.points)
+            by_question[question_id] = result.score
         attempt.score = grading.percent(scores, weights)
         attempt.passed = attempt.score >= attempt.quiz.passing_score
         attempt.submitted_at = timezone.now()
         attempt.save(update_fields=["score", "passed", "submitted_at"])
+        question_summaries_add(attempt=attempt, scores=by_question)
         block = attempt.quiz.block
         event_record(
             learner=attempt.learner,
