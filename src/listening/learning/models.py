@@ -305,13 +305,30 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return self.text[:60] or str(self.value)
 
+    def _variants(self, field: str) -> tuple[str, ...]:
+        """The field in every language its author gave (the reader's first)."""
+        values = [getattr(self, field)] + [
+            getattr(self, f"{field}_{code}", None) or "" for code, _name in settings.LANGUAGES
+        ]
+        return tuple(dict.fromkeys(value for value in values if value))
+
+    def text_variants(self) -> tuple[str, ...]:
+        return self._variants("text")
+
+    def match_variants(self) -> tuple[str, ...]:
+        return self._variants("match")
+
     def as_option(self) -> grading.Option:
+        """What grading needs: a short answer or a matching answer is accepted in any of
+        the languages the author gave, so grading does not depend on the reader's."""
         return grading.Option(
             id=self.pk,
             text=self.text,
             fraction=self.fraction,
             feedback=self.feedback,
             match=self.match,
+            text_variants=self.text_variants(),
+            match_variants=self.match_variants(),
             value=self.value,
             tolerance=self.tolerance,
             low=self.low,

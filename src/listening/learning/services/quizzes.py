@@ -95,7 +95,7 @@ def checked_value(question: Question, value: Any) -> Any:
     if kind == QuestionType.MATCHING:
         if not isinstance(value, dict):
             raise ValidationError(_("Match each item with an answer."))
-        choices = {a.match for a in question.answers.all()}
+        choices = {match for a in question.answers.all() for match in a.match_variants()}
         cleaned = {}
         for key, given in value.items():
             if not given:
