@@ -1,7 +1,7 @@
 """Authoring through the admin: courses, modules, lessons with their blocks, quizzes with
 their questions and answers, each text in English, French and Spanish side by side
-(django-modeltranslation; a text left empty shows the English one). "View on site" opens the page as learners see it, also before
-the course is published (authors may preview)."""
+(django-modeltranslation; a text left empty shows the English one). "View on site" opens
+the page as learners see it, also before the course is published (authors may preview)."""
 
 from __future__ import annotations
 
