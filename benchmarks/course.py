@@ -345,7 +345,7 @@ def _jobs(events: int, batch: int) -> list[tuple[str, bytes, str, str, int]]:
 
 
 def time_events(
-    events: int, batch: int, clients: int, workers: int, database_url: str
+    events: int, batch: int, clients: int, workers: int, database_url: str, rate: float = 0.0
 ) -> dict[str, float]:
     """Starts the production server (``listening serve``: uvicorn, the ASGI application,
     Django's handler in a thread pool) and sends the events from ``clients`` threads."""
@@ -390,20 +390,31 @@ def time_events(
         timed = jobs[20:]
         latencies: list[tuple[float, int]] = []
         lock = threading.Lock()
-        queue = list(timed)
+        # Open loop (--rate): request k is due at start + (events before it) / rate, and its
+        # latency counts from then, so time spent waiting for a free client counts too.
+        due, offset = [], 0.0
+        for *_job, size in timed:
+            due.append(offset)
+            offset += size / rate if rate else 0.0
+        queue = list(zip(due, timed, strict=True))
+        queue.reverse()
 
         def worker() -> None:
             while True:
                 with lock:
                     if not queue:
                         return
-                    path, body, kind, token, size = queue.pop()
-                elapsed = _post(port, path, body, kind, cookies[token])
+                    at, (path, body, kind, token, size) = queue.pop()
+                if rate:
+                    time.sleep(max(0.0, start + at - time.perf_counter()))
+                sent = time.perf_counter()
+                _post(port, path, body, kind, cookies[token])
+                elapsed = time.perf_counter() - (start + at if rate else sent)
                 with lock:
                     latencies.append((elapsed, size))
 
         threads = [threading.Thread(target=worker) for _ in range(clients)]
-        start = time.perf_counter()
+        start = time.perf_counter() + 0.1
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -439,7 +450,14 @@ def main() -> None:
         help="events per request to /learn/events/; 0: one request per event to the "
         "per-event endpoints",
     )
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=16, help="client threads")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="offer this many events per second (open loop; latency counted from when each "
+        "request was due); 0: each client sends its next request as soon as it has an answer",
+    )
     parser.add_argument(
         "--workers", type=int, default=2, help="listening serve --workers (REDIS_URL if > 1)"
     )
@@ -461,8 +479,11 @@ def main() -> None:
         print(f"{name:32} median {median:7.1f} ms  {queries:3d} queries")
     if not args.events:
         return
-    result = time_events(args.events, args.batch, args.clients, args.workers, database_url)
+    result = time_events(
+        args.events, args.batch, args.clients, args.workers, database_url, args.rate
+    )
     how = f"batches of {args.batch}" if args.batch else "one request per event"
+    how += f", offered at {args.rate:.0f} events/s" if args.rate else ", as fast as they go"
     print(
         f"progress events ({how}, {args.clients} clients, listening serve --workers "
         f"{args.workers}):\n"

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from listening.learning.models import (
@@ -112,7 +113,6 @@ def events_record(
             checked.append((index, _event_id(event.get("id")), event))
         except ValidationError as exc:
             result.rejected.append({"index": index, "id": None, "error": " ".join(exc.messages)})
-    ids = [event_id for _i, event_id, _e in checked]
     if blocks is None:
         block_ids = {e.get("block") for _i, _id, e in checked if e.get("type") == VIDEO} - {None}
         blocks = {
@@ -122,7 +122,6 @@ def events_record(
             ).select_related("lesson__module")
         }
     with transaction.atomic():
-        seen = set(LearningEvent.objects.filter(uuid__in=ids).values_list("uuid", flat=True))
         attempt_ids = {
             e.get("attempt")
             for _i, _id, e in checked
@@ -146,10 +145,6 @@ def events_record(
         videos: list[_Video] = []
         answers: list[_Answer] = []
         for index, event_id, event in checked:
-            if event_id in seen:
-                result.duplicates += 1
-                continue
-            seen.add(event_id)
             try:
                 kind = event.get("type")
                 if kind == VIDEO:
@@ -181,16 +176,58 @@ def events_record(
                 result.rejected.append(
                     {"index": index, "id": str(event_id), "error": " ".join(exc.messages)}
                 )
-        _apply_answers(answers)
-        _apply_videos(learner, videos, result)
-        LearningEvent.objects.bulk_create(
+        # Record the valid events first: the ids already recorded (an earlier or concurrent
+        # copy of the same event) are duplicates, and only the others are applied.
+        new = _record_new(
             [_answered(learner, attempts[a.attempt_id], a) for a in answers]
-            + [_progressed(learner, v) for v in videos],
-            ignore_conflicts=True,  # the same event in a concurrent batch: kept once
+            + [_progressed(learner, v) for v in videos]
         )
-        result.accepted = len(answers) + len(videos)
+        fresh_answers = [a for a in answers if a.id in new]
+        fresh_videos = [v for v in videos if v.id in new]
+        _apply_answers(fresh_answers)
+        _apply_videos(learner, fresh_videos, result)
+        result.accepted = len(fresh_answers) + len(fresh_videos)
+        result.duplicates = len(answers) + len(videos) - result.accepted
     result.rejected.sort(key=lambda rejected: rejected["index"])
     return result
+
+
+_EVENT_FIELDS = ("learner", "verb", "block", "lesson", "module", "course", "result", "uuid")
+
+
+def _record_new(events: list[LearningEvent]) -> set[uuid.UUID]:
+    """Insert the events whose id is not yet recorded, in one statement; the ids inserted.
+    (A second copy of an id within ``events`` is dropped by the database too.)"""
+    if not events:
+        return set()
+    now = timezone.now()
+    fields = [LearningEvent._meta.get_field(name) for name in _EVENT_FIELDS]
+    timestamp = LearningEvent._meta.get_field("timestamp")
+    columns = [field.column for field in fields] + [timestamp.column]
+    rows, params = [], []
+    seen: set[uuid.UUID] = set()
+    for event in events:
+        if event.uuid in seen:
+            continue
+        seen.add(event.uuid)
+        rows.append("(" + ", ".join(["%s"] * len(columns)) + ")")
+        params += [
+            field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields
+        ]
+        params.append(timestamp.get_db_prep_save(now, connection))
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(LearningEvent._meta.db_table)} "
+        f"({', '.join(quote(c) for c in columns)}) VALUES {', '.join(rows)} "
+        f"ON CONFLICT ({quote(LearningEvent._meta.get_field('uuid').column)}) DO NOTHING "
+        f"RETURNING {quote(LearningEvent._meta.get_field('uuid').column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+            for (value,) in cursor.fetchall()
+        }
 
 
 def _apply_answers(answers: list[_Answer]) -> None:
