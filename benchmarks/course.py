@@ -297,12 +297,12 @@ def _jobs(events: int, batch: int) -> list[tuple[str, bytes, str, str, int]]:
         ).first() or attempt_start(learner=learner, quiz=quiz)
         learners[token] = (attempt, events_token(learner))
 
-    def video_event() -> dict[str, object]:
+    def video_event(block: int) -> dict[str, object]:
         start = rng.uniform(0, 580)
         return {
             "id": str(uuid.uuid4()),
             "type": "video",
-            "block": rng.choice(videos).pk,
+            "block": block,
             "intervals": [[start, start + 10]],
             "position": start + 10,
         }
@@ -324,13 +324,16 @@ def _jobs(events: int, batch: int) -> list[tuple[str, bytes, str, str, int]]:
         attempt, page_token = learners[token]
         if batch:
             size = min(batch, events - sent)
-            batch_events = [video_event() if n % 2 else answer_event(attempt) for n in range(size)]
+            block = rng.choice(videos).pk  # one page's video, as the player reports it
+            batch_events = [
+                video_event(block) if n % 2 else answer_event(attempt) for n in range(size)
+            ]
             body = json.dumps({"token": page_token, "events": batch_events}).encode()
             jobs.append(("/learn/events/", body, "application/json", token, size))
             sent += size
             continue
         if sent % 2:
-            event = video_event()
+            event = video_event(rng.choice(videos).pk)
             report = {"intervals": event["intervals"], "position": event["position"]}
             path = f"/learn/videos/{event['block']}/progress/"
             jobs.append((path, json.dumps(report).encode(), "application/json", token, 1))
