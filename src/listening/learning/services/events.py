@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,26 +202,30 @@ def _record_new(events: list[LearningEvent]) -> set[uuid.UUID]:
     if not events:
         return set()
     now = timezone.now()
-    fields = [LearningEvent._meta.get_field(name) for name in _EVENT_FIELDS]
-    timestamp = LearningEvent._meta.get_field("timestamp")
-    columns = [field.column for field in fields] + [timestamp.column]
-    rows, params = [], []
+    fields: list[Field[Any, Any]] = [
+        field
+        for name in (*_EVENT_FIELDS, "timestamp")
+        if isinstance(field := LearningEvent._meta.get_field(name), Field)
+    ]
+    columns = [str(field.column) for field in fields]
+    rows: list[str] = []
+    params: list[Any] = []
     seen: set[uuid.UUID] = set()
     for event in events:
         if event.uuid in seen:
             continue
         seen.add(event.uuid)
+        event.timestamp = now
         rows.append("(" + ", ".join(["%s"] * len(columns)) + ")")
         params += [
             field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields
         ]
-        params.append(timestamp.get_db_prep_save(now, connection))
     quote = connection.ops.quote_name
+    key = quote(str(LearningEvent._meta.get_field("uuid").column))
     sql = (
         f"INSERT INTO {quote(LearningEvent._meta.db_table)} "
         f"({', '.join(quote(c) for c in columns)}) VALUES {', '.join(rows)} "
-        f"ON CONFLICT ({quote(LearningEvent._meta.get_field('uuid').column)}) DO NOTHING "
-        f"RETURNING {quote(LearningEvent._meta.get_field('uuid').column)}"
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
