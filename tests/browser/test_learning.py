@@ -94,3 +94,21 @@ def test_take_a_quiz_with_the_keyboard_only(page, quiz):
     attempt.refresh_from_db()
     assert attempt.passed
     assert not axe_violations(page)
+
+
+def test_answer_queued_when_the_learner_leaves_is_sent_by_the_beacon(page, quiz):
+    import time
+
+    from listening.learning.models import Response
+
+    page.goto("/learn/lessons/public-space/")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url("**/learn/attempts/*/")
+    page.get_by_label("Everyone").check()  # queued; the next flush is seconds away
+    page.goto("/learn/")  # leaving the page: pagehide sends the queue with sendBeacon
+    for _ in range(100):
+        if Response.objects.exists():
+            break
+        time.sleep(0.1)
+    response = Response.objects.get()
+    assert response.value == response.question.answers.get(text="Everyone").pk

@@ -62,3 +62,32 @@ def test_admin_refuses_malformed_captions_with_a_message(admin_client):
     assert response.status_code == 200
     assert "Not a WebVTT file" in response.text
     assert not Caption.objects.exists()
+
+
+def test_author_writes_a_lesson_in_each_language_in_the_admin(admin_client):
+    module = factories.ModuleFactory()
+    data = {
+        "module": module.pk, "slug": "trees", "position": 0,
+        "title_en": "Trees for shade", "title_fr": "Des arbres pour l’ombre",
+        "title_es": "Árboles para la sombra", "summary_en": "Why and where.",
+        "blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0",
+        "blocks-MIN_NUM_FORMS": "0", "blocks-MAX_NUM_FORMS": "1000",
+        "blocks-0-position": "0", "blocks-0-kind": "text",
+        "blocks-0-body_en": "Plant trees.", "blocks-0-body_fr": "Plantez des arbres.",
+    }  # fmt: skip
+    response = admin_client.post(reverse("admin:learning_lesson_add"), data)
+    assert response.status_code == 302, response.text
+    lesson = module.lessons.get(slug="trees")
+    assert (lesson.title_en, lesson.title_fr, lesson.title_es) == (
+        "Trees for shade",
+        "Des arbres pour l’ombre",
+        "Árboles para la sombra",
+    )
+    block = lesson.blocks.get()
+    assert (block.body_en, block.body_fr, block.body_es) == (
+        "Plant trees.",
+        "Plantez des arbres.",
+        "",
+    )
+    form = admin_client.get(reverse("admin:learning_lesson_change", args=[lesson.pk])).text
+    assert 'name="title_fr"' in form and 'name="blocks-0-body_es"' in form

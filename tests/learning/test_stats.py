@@ -97,3 +97,54 @@ def test_correlation_from_sums_agrees_with_the_plain_formula():
         sum(x * y for x, y in pairs),
     )  # fmt: skip
     assert stats.correlation_from_sums(*sums) == stats.discrimination(pairs)
+
+
+@pytest.mark.django_db
+def test_recomputed_statistics_match_those_kept_as_attempts_are_submitted():
+    from django.core.management import call_command
+
+    from listening.learning.models import QuestionSummary
+
+    quiz = QuizFactory(attempts_allowed=0, shuffle_options=False)
+    questions = [single_choice_question(quiz) for _ in range(3)]
+    course = quiz.block.lesson.module.course
+    for plan in ["RRW", "RWW", "WWW", "RRR", "WRW"]:
+        attempt = attempt_start(learner=LearnerFactory(), quiz=quiz)
+        attempt_submit(
+            attempt=attempt,
+            answers={
+                q.pk: q.answers.get(fraction=100 if mark == "R" else 0).pk
+                for q, mark in zip(questions, plan, strict=True)
+            },
+        )
+    kept = [
+        (r.question.pk, r.responses, r.facility, r.discrimination)
+        for r in question_statistics(course)
+    ]
+    QuestionSummary.objects.all().delete()
+    assert all(row.responses == 0 for row in question_statistics(course))
+    call_command("course-statistics", course.slug, verbosity=0)
+    again = [
+        (r.question.pk, r.responses, r.facility, r.discrimination)
+        for r in question_statistics(course)
+    ]
+    assert again == kept
+    assert [row[2] for row in kept] == [60.0, 60.0, 20.0]  # R in 3, 3 and 1 of 5 attempts
+
+
+@pytest.mark.django_db
+def test_statistics_page_reads_a_fixed_number_of_queries(
+    admin_client, django_assert_max_num_queries
+):
+    quiz = QuizFactory(attempts_allowed=0)
+    question = single_choice_question(quiz)
+    for _ in range(5):
+        attempt_submit(
+            attempt=attempt_start(learner=LearnerFactory(), quiz=quiz),
+            answers={question.pk: question.answers.get(fraction=100).pk},
+        )
+    url = f"/learn/{quiz.block.lesson.module.course.slug}/statistics/"
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "100" in response.text

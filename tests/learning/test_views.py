@@ -4,6 +4,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 
 from listening.learning.models import (
@@ -397,3 +398,24 @@ def test_parts_of_an_unpublished_course_are_hidden_from_learners(client, admin_c
     preview = admin_client.get(captions_url)
     assert b"".join(preview.streaming_content).startswith(b"WEBVTT")
     preview.close()
+
+
+def test_lesson_page_shows_french_content_to_a_french_reader_and_falls_back_to_english(client):
+    lesson = LessonFactory(title_en="Shade in every street", title_fr="Une ombre dans chaque rue")
+    TextBlockFactory(
+        lesson=lesson,
+        title_en="What we heard",
+        title_fr="Ce que nous avons entendu",
+        body_en="Plant **trees**.",
+        body_fr="Planter des **arbres**.",
+    )
+    TextBlockFactory(lesson=lesson, title_en="Only in English", body_en="Not translated yet.")
+    french = client.get(f"/fr/learn/lessons/{lesson.slug}/").text
+    assert "Une ombre dans chaque rue" in french
+    assert "Ce que nous avons entendu" in french
+    assert "Planter des <strong>arbres</strong>." in french
+    assert "Only in English" in french and "Not translated yet." in french  # the fallback
+    assert "Shade in every street" not in french
+    english = Client().get(f"/learn/lessons/{lesson.slug}/").text
+    assert "Shade in every street" in english and "Plant <strong>trees</strong>." in english
+    assert "Planter" not in english

@@ -1,10 +1,16 @@
 """Authoring through the admin: courses, modules, lessons with their blocks, quizzes with
-their questions and answers. "View on site" opens the page as learners see it, also before
-the course is published (authors may preview)."""
+their questions and answers, each text in English, French and Spanish side by side
+(django-modeltranslation; a text left empty shows the English one). "View on site" opens
+the page as learners see it, also before the course is published (authors may preview)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from listening.learning.models import (
     Answer,
@@ -19,7 +25,7 @@ from listening.learning.models import (
 )
 
 
-class ModuleInline(admin.TabularInline[Module, Course]):
+class ModuleInline(TranslationTabularInline[Module, Course]):
     model = Module
     fields = ("position", "title", "slug", "theme")
     extra = 0
@@ -27,14 +33,14 @@ class ModuleInline(admin.TabularInline[Module, Course]):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin[Course]):
+class CourseAdmin(TranslationAdmin[Course]):
     list_display = ("title", "slug", "programme", "is_published")
     list_filter = ("is_published",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ModuleInline]
 
 
-class LessonInline(admin.TabularInline[Lesson, Module]):
+class LessonInline(TranslationTabularInline[Lesson, Module]):
     model = Lesson
     fields = ("position", "title", "slug")
     extra = 0
@@ -42,7 +48,7 @@ class LessonInline(admin.TabularInline[Lesson, Module]):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin[Module]):
+class ModuleAdmin(TranslationAdmin[Module]):
     list_display = ("title", "course", "theme", "position")
     list_filter = ("course",)
     prepopulated_fields = {"slug": ("title",)}
@@ -50,7 +56,7 @@ class ModuleAdmin(admin.ModelAdmin[Module]):
     inlines = [LessonInline]
 
 
-class BlockInline(admin.StackedInline[Block, Lesson]):
+class BlockInline(TranslationStackedInline[Block, Lesson]):
     model = Block
     extra = 0
     show_change_link = True
@@ -64,7 +70,7 @@ class BlockInline(admin.StackedInline[Block, Lesson]):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin[Lesson]):
+class LessonAdmin(TranslationAdmin[Lesson]):
     list_display = ("title", "module", "position")
     list_filter = ("module__course", "module")
     search_fields = ("title",)
@@ -78,7 +84,7 @@ class CaptionInline(admin.TabularInline[Caption, Block]):
 
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin[Block]):
+class BlockAdmin(TranslationAdmin[Block]):
     list_display = ("__str__", "lesson", "kind", "position")
     list_filter = ("kind",)
     inlines = [CaptionInline]
@@ -87,7 +93,7 @@ class BlockAdmin(admin.ModelAdmin[Block]):
         return f"{obj.lesson.get_absolute_url()}#block-{obj.pk}"
 
 
-class QuestionInline(admin.StackedInline[Question, Quiz]):
+class QuestionInline(TranslationStackedInline[Question, Quiz]):
     model = Question
     extra = 0
     show_change_link = True
@@ -103,7 +109,7 @@ class QuizAdmin(admin.ModelAdmin[Quiz]):
         return f"{obj.block.lesson.get_absolute_url()}#block-{obj.block_id}"
 
 
-class AnswerInline(admin.TabularInline[Answer, Question]):
+class AnswerInline(TranslationTabularInline[Answer, Question]):
     model = Answer
     extra = 0
     fields = (
@@ -112,7 +118,7 @@ class AnswerInline(admin.TabularInline[Answer, Question]):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin[Question]):
+class QuestionAdmin(TranslationAdmin[Question]):
     list_display = ("__str__", "quiz", "type", "position")
     list_filter = ("type",)
     search_fields = ("text", "title")

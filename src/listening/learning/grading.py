@@ -38,6 +38,15 @@ class Option:
     tolerance: float = 0.0
     low: float | None = None  # ... or a range low..high
     high: float | None = None
+    # The same pattern or matching answer in other languages, all accepted.
+    text_variants: tuple[str, ...] = ()
+    match_variants: tuple[str, ...] = ()
+
+    def patterns(self) -> tuple[str, ...]:
+        return (self.text, *self.text_variants)
+
+    def matches(self) -> tuple[str, ...]:
+        return (self.match, *self.match_variants)
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,9 @@ def grade(key: QuestionKey, response: Any) -> Grade:
         )
     if key.type == SHORT_ANSWER:
         text = normalise_text(response) if isinstance(response, str) else ""
-        matches = [o for o in key.options if text and _pattern(o.text).match(text)]
+        matches = [
+            o for o in key.options if text and any(_pattern(p).match(text) for p in o.patterns())
+        ]
         best = max(matches, key=lambda o: o.fraction, default=None)
         if best is None:
             return Grade(0.0)
@@ -130,7 +141,8 @@ def grade(key: QuestionKey, response: Any) -> Grade:
         right = sum(
             1
             for option in key.options
-            if normalise_text(str(given.get(str(option.id), ""))) == normalise_text(option.match)
+            if normalise_text(str(given.get(str(option.id), "")))
+            in {normalise_text(match) for match in option.matches() if match}
         )
         return Grade(right / len(key.options))
     raise ValueError(f"unknown question type {key.type!r}")

@@ -305,13 +305,30 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return self.text[:60] or str(self.value)
 
+    def _variants(self, field: str) -> tuple[str, ...]:
+        """The field in every language its author gave (the reader's first)."""
+        values = [getattr(self, field)] + [
+            getattr(self, f"{field}_{code}", None) or "" for code, _name in settings.LANGUAGES
+        ]
+        return tuple(dict.fromkeys(value for value in values if value))
+
+    def text_variants(self) -> tuple[str, ...]:
+        return self._variants("text")
+
+    def match_variants(self) -> tuple[str, ...]:
+        return self._variants("match")
+
     def as_option(self) -> grading.Option:
+        """What grading needs: a short answer or a matching answer is accepted in any of
+        the languages the author gave, so grading does not depend on the reader's."""
         return grading.Option(
             id=self.pk,
             text=self.text,
             fraction=self.fraction,
             feedback=self.feedback,
             match=self.match,
+            text_variants=self.text_variants(),
+            match_variants=self.match_variants(),
             value=self.value,
             tolerance=self.tolerance,
             low=self.low,
@@ -391,14 +408,37 @@ class Response(models.Model):
         return f"{self.attempt_id}/{self.question_id}"
 
 
+class QuestionSummary(models.Model):
+    """Running sums over the first submitted attempts at a question, from which the authors'
+    statistics page reads the facility and discrimination indices without scanning every
+    answer. Updated in the transaction that submits an attempt (``services.statistics``)."""
+
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    responses = models.PositiveIntegerField(default=0)  # n
+    score_sum = models.FloatField(default=0.0)  # Σ x (x: score on the question, 0..1)
+    # over the responses whose attempt had other questions (y: their mean score)
+    paired = models.PositiveIntegerField(default=0)
+    paired_score_sum = models.FloatField(default=0.0)  # Σ x
+    rest_sum = models.FloatField(default=0.0)  # Σ y
+    score_squares = models.FloatField(default=0.0)  # Σ x²
+    rest_squares = models.FloatField(default=0.0)  # Σ y²
+    products = models.FloatField(default=0.0)  # Σ xy
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.responses}"
+
+
 class VideoProgress(models.Model):
     """The union of the intervals a learner actually watched, and where they left off."""
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="video_progress")
     block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="video_progress")
+    # Appended to by one upsert per report (services.progress); merged into a union when
+    # read, and stored merged again once the list grows (see ``video_progress_record``).
     intervals = models.JSONField(default=list)
     position = models.FloatField(default=0.0)
-    watched = models.FloatField(default=0.0)  # seconds covered by the intervals
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -408,6 +448,13 @@ class VideoProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id}/{self.block_id}: {self.watched:.0f}s"
+
+    @property
+    def watched(self) -> float:
+        """Seconds covered by the union of the watched intervals."""
+        from listening.learning.video import covered, merge_intervals
+
+        return covered(merge_intervals(self.intervals))
 
 
 class BlockCompletion(models.Model):
@@ -479,6 +526,10 @@ class LearningEvent(models.Model):
 
     class Meta:
         ordering = ["timestamp", "id"]
+        # The authors' drop-off counts learners per lesson among a course's "experienced".
+        indexes = [
+            models.Index(fields=["course", "verb", "lesson", "learner"], name="event_drop_off")
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.verb}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 
 from listening.learning import stats
@@ -146,60 +145,40 @@ class QuestionStatistics:
     discrimination: float | None
 
 
-_ITEM_STATISTICS_SQL = """
-SELECT question_id, COUNT(*), SUM(x),
-       SUM(has_rest), SUM(has_rest * x), SUM(has_rest * y),
-       SUM(has_rest * x * x), SUM(has_rest * y * y), SUM(has_rest * x * y)
-FROM (
-    SELECT r.question_id AS question_id,
-           COALESCE(r.score, 0) AS x,
-           CASE WHEN COUNT(*) OVER w > 1 THEN 1 ELSE 0 END AS has_rest,
-           CASE WHEN COUNT(*) OVER w > 1
-                THEN (SUM(COALESCE(r.score, 0)) OVER w - COALESCE(r.score, 0))
-                     / (COUNT(*) OVER w - 1)
-                ELSE 0 END AS y
-    FROM {response} r JOIN {attempt} a ON a.id = r.attempt_id
-    WHERE a.quiz_id IN ({quizzes}) AND a.number = 1 AND a.submitted_at IS NOT NULL
-    WINDOW w AS (PARTITION BY r.attempt_id)
-) per_response
-GROUP BY question_id
-"""  # integer literals, not 0.0: PostgreSQL would compute in slow NUMERIC instead of floats
-
-
 def question_statistics(course: Course) -> list[QuestionStatistics]:
     """Facility and discrimination index of each question, over first submitted attempts
-    (as Moodle's quiz statistics do by default). The database sums what the indices need
-    in one query (a window over each attempt gives the rest-of-quiz score); ``stats`` turns
-    the sums into the indices."""
-    questions = list(
-        Question.objects.filter(quiz__block__lesson__module__course=course).order_by(
-            "quiz__block__lesson__module__position",
-            "quiz__block__lesson__position",
-            "quiz__block__position",
-            "position",
-            "id",
+    (as Moodle's quiz statistics do by default), read from the per-question summaries kept
+    up to date when attempts are submitted (``services.statistics``); ``stats`` turns the
+    sums into the indices."""
+    questions = Question.objects.filter(quiz__block__lesson__module__course=course)
+    rows = []
+    for question in questions.select_related("summary").order_by(
+        "quiz__block__lesson__module__position",
+        "quiz__block__lesson__position",
+        "quiz__block__position",
+        "position",
+        "id",
+    ):
+        summary = getattr(question, "summary", None)
+        if summary is None or not summary.responses:
+            rows.append(QuestionStatistics(question, 0, None, None))
+            continue
+        rows.append(
+            QuestionStatistics(
+                question,
+                summary.responses,
+                round(100 * summary.score_sum / summary.responses, 1),
+                stats.correlation_from_sums(
+                    summary.paired,
+                    summary.paired_score_sum,
+                    summary.rest_sum,
+                    summary.score_squares,
+                    summary.rest_squares,
+                    summary.products,
+                ),
+            )
         )
-    )
-    quiz_ids = sorted({question.quiz_id for question in questions})
-    figures: dict[int, tuple[int, float | None, float | None]] = {}
-    if quiz_ids:
-        sql = _ITEM_STATISTICS_SQL.format(
-            response=connection.ops.quote_name(Response._meta.db_table),
-            attempt=connection.ops.quote_name(Attempt._meta.db_table),
-            quizzes=", ".join(["%s"] * len(quiz_ids)),
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, quiz_ids)
-            for question_id, count, total, *sums in cursor.fetchall():
-                figures[question_id] = (
-                    int(count),
-                    round(100 * float(total) / count, 1) if count else None,
-                    stats.correlation_from_sums(*(float(value) for value in sums)),
-                )
-    return [
-        QuestionStatistics(question, *figures.get(question.pk, (0, None, None)))
-        for question in questions
-    ]
+    return rows
 
 
 @dataclass

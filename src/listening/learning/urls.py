@@ -10,6 +10,7 @@ urlpatterns = [
     path("learn/attempts/<int:pk>/", views.attempt_detail, name="attempt"),
     path("learn/attempts/<int:pk>/answer/", views.attempt_answer, name="attempt_answer"),
     path("learn/attempts/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
+    path("learn/events/", views.events, name="events"),
     path("learn/videos/<int:block_id>/progress/", views.video_progress, name="video_progress"),
     path("learn/videos/<int:block_id>/file/", views.video_file, name="video_file"),
     path(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
@@ -26,6 +27,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from listening.learning import charts, selectors, services, video, xapi
@@ -220,6 +222,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
         "items": items,
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "events_token": events_token(learner),
     }
     return who.finish(render(request, "learning/lesson.html", context))
 
@@ -318,6 +321,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "lesson": attempt.quiz.block.lesson,
         "course": attempt.quiz.block.lesson.module.course,
         "questions": questions,
+        "events_token": events_token(attempt.learner),
     }
     return who.finish(render(request, "learning/attempt.html", context))
 
@@ -390,6 +394,67 @@ def video_progress(request: HttpRequest, block_id: int) -> HttpResponseBase:
             }
         )
     )
+
+
+EVENTS_SALT = "listening.learning.events"
+EVENTS_TOKEN_MAX_AGE = 60 * 60 * 24
+EVENTS_MAX_BYTES = 256 * 1024
+
+
+def events_token(learner: Learner) -> str:
+    """A per-page token for the batch endpoint, signed and bound to the learner: it stands
+    for the CSRF token, which ``navigator.sendBeacon`` cannot send as a header."""
+    return signing.TimestampSigner(salt=EVENTS_SALT).sign(str(learner.pk))
+
+
+def _events_token_ok(token: Any, learner: Learner | None) -> bool:
+    if learner is None or not isinstance(token, str):
+        return False
+    try:
+        value = signing.TimestampSigner(salt=EVENTS_SALT).unsign(
+            token, max_age=EVENTS_TOKEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        return False
+    return value == str(learner.pk)
+
+
+@csrf_exempt  # replaced by the signed per-page token in the body, checked below
+@require_POST
+def events(request: HttpRequest) -> HttpResponseBase:
+    """A batch of progress events from the player: {"token": ..., "events": [...]} (see
+    ``services.events``). Sent with fetch every few seconds, or with sendBeacon (as text/plain)
+    when the page is left."""
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit() or int(length) > EVENTS_MAX_BYTES:
+        return JsonResponse({"error": _("Send at most 256 KB of events at once.")}, status=413)
+    try:
+        data = json.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"error": _("Send a JSON object.")}, status=400)
+    learner = _Who(request).get()
+    if not _events_token_ok(data.get("token"), learner):
+        return JsonResponse(
+            {"error": _("This page has expired or belongs to someone else: reload it.")},
+            status=403,
+        )
+    assert learner is not None
+    block_ids = [e.get("block") for e in data.get("events") or [] if isinstance(e, dict)]
+    blocks = Block.objects.select_related("lesson__module").filter(
+        pk__in=[b for b in block_ids if isinstance(b, int) and not isinstance(b, bool)],
+        kind=BlockKind.VIDEO,
+    )
+    if not _preview(request):
+        blocks = blocks.filter(lesson__module__course__is_published=True)
+    try:
+        result = services.events_record(
+            learner=learner, events=data.get("events"), blocks={b.pk: b for b in blocks}
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": _validation_message(exc)}, status=400)
+    return JsonResponse(result.as_json())
 
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")

@@ -166,3 +166,35 @@ def test_open_attempt_is_unique_in_the_database():
         Attempt.objects.create(
             learner=attempt.learner, quiz=quiz, number=2, seed=1, question_ids=[]
         )
+
+
+def test_short_and_matching_answers_are_accepted_in_any_language_the_author_gave():
+    from django.utils import translation
+
+    from tests.learning.factories import AnswerFactory, QuestionFactory
+
+    quiz = QuizFactory(attempts_allowed=0)
+    short = QuestionFactory(quiz=quiz, type=QuestionType.SHORT_ANSWER)
+    AnswerFactory(question=short, text_en="town hall", text_fr="mairie", fraction=100)
+    matching = QuestionFactory(quiz=quiz, type=QuestionType.MATCHING)
+    pair = AnswerFactory(
+        question=matching, text_en="Daejeon", match_en="Summit", match_fr="Sommet", fraction=100
+    )
+    other = AnswerFactory(
+        question=matching, text_en="Durban", match_en="Town", match_fr="Ville", fraction=100
+    )
+    with translation.override("en"):  # graded in English, answered in French
+        attempt = attempt_submit(
+            attempt=attempt_start(learner=LearnerFactory(), quiz=quiz),
+            answers={
+                short.pk: "Mairie",
+                matching.pk: {str(pair.pk): "Sommet", str(other.pk): "Ville"},
+            },
+        )
+    assert attempt.score == 100.0
+    with translation.override("fr"):
+        wrong = attempt_submit(
+            attempt=attempt_start(learner=LearnerFactory(), quiz=quiz),
+            answers={short.pk: "Hôtel", matching.pk: {str(pair.pk): "Ville"}},
+        )
+    assert wrong.score == 0.0

@@ -14,6 +14,7 @@ from listening.learning.services.certificates import (
     certificate_issue,
     course_is_complete,
 )
+from listening.learning.services.events import BatchResult, events_record
 from listening.learning.services.learners import (
     learner_claim,
     learner_create,
@@ -36,6 +37,7 @@ from listening.learning.services.quizzes import (
 
 __all__ = [
     "AttemptLimitReached",
+    "BatchResult",
     "attempt_start",
     "attempt_submit",
     "block_add",
@@ -45,6 +47,7 @@ __all__ = [
     "course_is_complete",
     "course_upsert",
     "event_record",
+    "events_record",
     "gift_questions",
     "learner_claim",
     "learner_create",

@@ -20,7 +20,7 @@ from listening.learning.models import (
     VideoProgress,
 )
 from listening.learning.services.progress import block_complete, progress_recompute
-from listening.learning.video import covered, is_complete, merge_intervals
+from listening.learning.video import is_complete, merge_intervals
 
 
 def token_hash(token: str) -> str:
@@ -74,9 +74,8 @@ def _merge(*, source: Learner, target: Learner) -> None:
             progress.save(update_fields=["learner"])
             continue
         mine.intervals = merge_intervals(mine.intervals + progress.intervals)
-        mine.watched = covered(mine.intervals)
         mine.position = max(mine.position, progress.position)
-        mine.save(update_fields=["intervals", "watched", "position", "updated_at"])
+        mine.save(update_fields=["intervals", "position", "updated_at"])
         if progress.block.duration and is_complete(mine.intervals, progress.block.duration):
             block_complete(learner=target, block=progress.block)
     for model, field in (

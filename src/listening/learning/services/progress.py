@@ -5,12 +5,14 @@ its lessons have."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from listening.learning import video
@@ -135,32 +137,87 @@ def _intervals(raw: Any) -> list[list[float]]:
     return result
 
 
+# One statement per report: insert the row or append the new intervals to the stored list,
+# and return the list (PostgreSQL's jsonb ``||``; SQLite's json functions). The row stays
+# locked until the transaction ends, so two reports never lose each other's intervals.
+_UPSERT_SQL = {
+    "postgresql": """
+INSERT INTO {table} (learner_id, block_id, intervals, position, updated_at)
+VALUES (%s, %s, %s::jsonb, %s, %s)
+ON CONFLICT (learner_id, block_id) DO UPDATE
+SET intervals = {table}.intervals || EXCLUDED.intervals,
+    position = EXCLUDED.position, updated_at = EXCLUDED.updated_at
+RETURNING id, intervals::text
+""",
+    "sqlite": """
+INSERT INTO {table} (learner_id, block_id, intervals, position, updated_at)
+VALUES (%s, %s, %s, %s, %s)
+ON CONFLICT (learner_id, block_id) DO UPDATE
+SET intervals = (
+        SELECT json_group_array(json(value)) FROM (
+            SELECT 0 AS part, key, value FROM json_each({table}.intervals)
+            UNION ALL SELECT 1, key, value FROM json_each(excluded.intervals)
+            ORDER BY part, key)),
+    position = excluded.position, updated_at = excluded.updated_at
+RETURNING id, intervals
+""",
+}
+# The stored list is rewritten as its union once it holds more pairs than this.
+COMPACT_AFTER = 16
+
+
+def video_intervals_checked(
+    *, block: Block, intervals: Sequence[Any], position: Any
+) -> tuple[list[list[float]], float]:
+    """The report's intervals clipped to the video and its position, or a ValidationError
+    naming the field. Pure: reads and writes nothing."""
+    if block.kind != BlockKind.VIDEO or not block.duration:
+        raise ValidationError(_("This block is not a video with a known duration."))
+    watched = video.clip(_intervals(intervals), block.duration)
+    if isinstance(position, bool) or not isinstance(position, int | float):
+        raise ValidationError({"position": _("The position is a number of seconds.")})
+    return watched, max(0.0, min(float(position), block.duration))
+
+
+def video_intervals_add(
+    *, learner: Learner, block: Block, watched: list[list[float]], position: float
+) -> VideoProgress:
+    """Append checked intervals with one upsert; complete the video (and roll completion up)
+    only when this report takes its coverage past 90 %. Call inside a transaction."""
+    now = timezone.now()
+    sql = _UPSERT_SQL[connection.vendor].format(
+        table=connection.ops.quote_name(VideoProgress._meta.db_table)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [learner.pk, block.pk, json.dumps(watched), position, now])
+        progress_id, stored = cursor.fetchone()
+    raw = json.loads(stored) if isinstance(stored, str | bytes) else stored
+    merged = video.merge_intervals(raw)
+    before = raw[: len(raw) - len(watched)]
+    if len(raw) > COMPACT_AFTER and len(merged) < len(raw):
+        VideoProgress.objects.filter(pk=progress_id).update(intervals=merged)
+    duration = block.duration or 0.0
+    if video.is_complete(merged, duration) and not video.is_complete(
+        video.merge_intervals(before), duration
+    ):
+        block_complete(learner=learner, block=block)
+    return VideoProgress(
+        pk=progress_id,
+        learner=learner,
+        block=block,
+        intervals=merged,
+        position=position,
+        updated_at=now,
+    )
+
+
 def video_progress_record(
-    *, learner: Learner, block: Block, intervals: Sequence[Any], position: float
+    *, learner: Learner, block: Block, intervals: Sequence[Any], position: Any
 ) -> VideoProgress:
     """Add watched intervals (from the player's ``played`` ranges, never from the playback
     position) to the learner's union; the video completes at 90 % coverage."""
-    if block.kind != BlockKind.VIDEO or not block.duration:
-        raise ValidationError(_("This block is not a video with a known duration."))
-    watched = video.clip(_intervals(list(intervals)), block.duration)
-    if isinstance(position, bool) or not isinstance(position, int | float):
-        raise ValidationError({"position": _("The position is a number of seconds.")})
+    watched, position = video_intervals_checked(
+        block=block, intervals=list(intervals), position=position
+    )
     with transaction.atomic():
-        progress = (
-            VideoProgress.objects.select_for_update().filter(learner=learner, block=block).first()
-        )
-        if progress is None:
-            try:
-                with transaction.atomic():
-                    progress = VideoProgress.objects.create(learner=learner, block=block)
-            except IntegrityError:  # created by a concurrent report
-                progress = VideoProgress.objects.select_for_update().get(
-                    learner=learner, block=block
-                )
-        progress.intervals = video.merge_intervals(progress.intervals + watched)
-        progress.watched = video.covered(progress.intervals)
-        progress.position = max(0.0, min(float(position), block.duration))
-        progress.save(update_fields=["intervals", "watched", "position", "updated_at"])
-        if video.is_complete(progress.intervals, block.duration):
-            block_complete(learner=learner, block=block)
-    return progress
+        return video_intervals_add(learner=learner, block=block, watched=watched, position=position)

@@ -22,6 +22,7 @@ from listening.learning.models import (
     Response,
 )
 from listening.learning.services.progress import block_complete, event_record
+from listening.learning.services.statistics import question_summaries_add
 
 
 class AttemptLimitReached(ValidationError):
@@ -62,7 +63,7 @@ def attempt_start(*, learner: Learner, quiz: Quiz) -> Attempt:
             return Attempt.objects.get(learner=learner, quiz=quiz, submitted_at__isnull=True)
 
 
-def _checked_value(question: Question, value: Any) -> Any:
+def checked_value(question: Question, value: Any) -> Any:
     """The response in the shape its question type takes, or a ValidationError."""
     kind = question.type
     option_ids = {a.pk for a in question.answers.all()}
@@ -94,7 +95,7 @@ def _checked_value(question: Question, value: Any) -> Any:
     if kind == QuestionType.MATCHING:
         if not isinstance(value, dict):
             raise ValidationError(_("Match each item with an answer."))
-        choices = {a.match for a in question.answers.all()}
+        choices = {match for a in question.answers.all() for match in a.match_variants()}
         cleaned = {}
         for key, given in value.items():
             if not given:
@@ -116,7 +117,7 @@ def response_save(*, attempt: Attempt, question_id: int, value: Any) -> Response
             raise ValidationError(_("This question is not part of the attempt."))
         question = Question.objects.prefetch_related("answers").get(pk=question_id)
         response, _created = Response.objects.update_or_create(
-            attempt=attempt, question=question, defaults={"value": _checked_value(question, value)}
+            attempt=attempt, question=question, defaults={"value": checked_value(question, value)}
         )
         return response
 
@@ -142,6 +143,7 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None = None) -
         }
         responses = {r.question_id: r for r in attempt.responses.all()}
         scores, weights = [], []
+        by_question: dict[int, float] = {}
         for question_id in attempt.question_ids:
             question = questions.get(question_id)
             if question is None:
@@ -157,10 +159,12 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, Any] | None = None) -
             response.save()
             scores.append(result.score)
             weights.append(question.points)
+            by_question[question_id] = result.score
         attempt.score = grading.percent(scores, weights)
         attempt.passed = attempt.score >= attempt.quiz.passing_score
         attempt.submitted_at = timezone.now()
         attempt.save(update_fields=["score", "passed", "submitted_at"])
+        question_summaries_add(attempt=attempt, scores=by_question)
         block = attempt.quiz.block
         event_record(
             learner=attempt.learner,
