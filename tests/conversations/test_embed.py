@@ -284,3 +284,14 @@ def test_embed_results_summarise_the_opinion_map(client, conversation):
     assert "opinion group" in page
     assert "No votes yet" not in page and "No opinion map yet" not in page
     assert "<li>More shade in streets.</li>" in page  # everyone agreed with it
+
+
+def test_embed_messages_are_in_the_host_pages_language(client, conversation):
+    response = client.get(
+        "/embed/healthy-streets/", {"origin": "https://evil.example", "lang": "es"}
+    )
+    page = response.content.decode()
+    assert '<html lang="es">' in page
+    assert "https://evil.example no es uno de ellos" in page
+    response = client.get("/embed/no-such-thing/", {"lang": "fr"})
+    assert "Aucune conversation à cette adresse" in response.content.decode()
