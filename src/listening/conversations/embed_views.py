@@ -163,7 +163,8 @@ def _context(
         else selectors.statement_first(conversation=conversation)
     )
     voted = len(selectors.participant_votes(participant=participant)) if participant else 0
-    stats = selectors.conversation_stats(conversation)
+    # The counts only serve the results summary (on a large conversation they cost the most).
+    stats = selectors.conversation_stats(conversation) if conversation.embed_show_results else {}
     return {
         "conversation": conversation,
         "statement": statement,
@@ -173,7 +174,7 @@ def _context(
         "statement_form": StatementForm(conversation=conversation),
         "state": state,
         "stats": stats,
-        "summary": _summary(conversation, stats) if conversation.embed_show_results else None,
+        "summary": _summary(conversation, stats) if stats else None,
         **extra,
     }
 
