@@ -67,6 +67,12 @@ def test_embed_on_a_listed_site_votes_in_the_frame(browser, tmp_path):
             )
             content = frame.locator("body").evaluate("b => b.getBoundingClientRect().height")
             assert abs(iframe.bounding_box()["height"] - content) <= 2
+            # Another window (here the host page itself) cannot resize the frame.
+            page.evaluate(
+                "() => window.postMessage({type: 'listening-embed:height', height: 7}, '*')"
+            )
+            page.wait_for_timeout(200)
+            assert abs(iframe.bounding_box()["height"] - content) <= 2
 
             embedded = next(f for f in page.frames if f.url.startswith(server.url))
             assert not axe_violations(embedded)

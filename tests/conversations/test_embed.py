@@ -295,3 +295,34 @@ def test_embed_messages_are_in_the_host_pages_language(client, conversation):
     assert "https://evil.example no es uno de ellos" in page
     response = client.get("/embed/no-such-thing/", {"lang": "fr"})
     assert "Aucune conversation à cette adresse" in response.content.decode()
+
+
+def test_embed_closed_conversation_says_voting_has_ended(client, conversation):
+    conversation.is_closed = True
+    conversation.save()
+    page = client.get("/embed/healthy-streets/", {"origin": HOST}).content.decode()
+    assert "This conversation is closed: voting has ended." in page
+    assert 'name="vote"' not in page and 'name="text"' not in page
+
+
+def test_embed_vote_on_a_closed_conversation_is_refused_in_the_card(client, conversation):
+    statement = conversation.statements.first()
+    conversation.is_closed = True
+    conversation.save()
+    response = client.post(
+        "/embed/healthy-streets/vote/",
+        {"statement": statement.pk, "vote": 1, "origin": HOST},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    assert "it takes no new votes" in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_embed_vote_that_cannot_be_read_is_explained(client, conversation):
+    response = client.post(
+        "/embed/healthy-streets/vote/", {"statement": "x", "vote": 7, "origin": HOST}
+    )
+    assert response.status_code == 400
+    assert "That vote could not be read" in response.content.decode()
+    assert not Participant.objects.exists()
