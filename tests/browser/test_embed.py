@@ -23,10 +23,16 @@ for vote in Vote.objects.select_related("participant").order_by("pk"):
 
 
 def _refusals(page) -> list[str]:
+    """Chromium's console errors about the Content-Security-Policy, of the page and its frames
+    (a refused frame, or anything the frame's own policy blocked)."""
     found: list[str] = []
     page.on(
         "console",
-        lambda message: found.append(message.text) if "frame-ancestors" in message.text else None,
+        lambda message: (
+            found.append(message.text)
+            if "Content Security Policy" in message.text or "frame-ancestors" in message.text
+            else None
+        ),
     )
     return found
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from listening.conversations import services
-from listening.conversations.models import Participant, Statement, Vote
+from listening.conversations.models import OpinionSnapshot, Participant, Statement, Vote
 from listening.conversations.services.participants import xid_sign
 from tests.factories import ConversationFactory, StatementFactory
 
@@ -326,3 +326,23 @@ def test_embed_vote_that_cannot_be_read_is_explained(client, conversation):
     assert response.status_code == 400
     assert "That vote could not be read" in response.content.decode()
     assert not Participant.objects.exists()
+
+
+def test_embed_results_explain_a_single_opinion_group(client, conversation):
+    conversation.embed_show_results = True
+    conversation.save()
+    participant, _token = services.participant_create(conversation=conversation)
+    statement = conversation.statements.first()
+    services.vote_cast(participant=participant, statement_id=statement.pk, value=1)
+    OpinionSnapshot.objects.create(
+        conversation=conversation,
+        result={
+            "groups": {"0": {"size": 1, "representative": [], "votes": {}}},
+            "consensus": {"agree": [], "disagree": []},
+            "statements": {str(statement.pk): {"agree": 1, "seen": 1}},
+            "participants": {str(participant.pk): {"group": 0}},
+        },
+    )
+    page = client.get("/embed/healthy-streets/", {"origin": HOST}).content.decode()
+    assert "So far everyone is in one opinion group" in page
+    assert "No statement has found common ground across the groups yet." in page
