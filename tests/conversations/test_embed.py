@@ -254,6 +254,7 @@ def test_embed_statement_too_short_names_the_problem(client, conversation):
     assert response.status_code == 422
     page = response.content.decode()
     assert "A statement needs at least 10 characters; this one has 5." in page
+    assert "Trees</textarea>" in page  # given back to be corrected
     assert not Statement.objects.filter(text="Trees").exists()
 
 
@@ -346,3 +347,19 @@ def test_embed_results_explain_a_single_opinion_group(client, conversation):
     page = client.get("/embed/healthy-streets/", {"origin": HOST}).content.decode()
     assert "So far everyone is in one opinion group" in page
     assert "No statement has found common ground across the groups yet." in page
+
+
+def test_embed_vote_redraws_the_results_with_the_card(client, conversation):
+    conversation.embed_show_results = True
+    conversation.save()
+    statement = conversation.statements.first()
+    response = client.post(
+        "/embed/healthy-streets/vote/",
+        {"statement": statement.pk, "vote": 1, "origin": HOST},
+        HTTP_HX_REQUEST="true",
+    )
+    part = response.content.decode()
+    assert part.startswith('<div id="embed-participate">')
+    assert "1 participants · 1 votes" in part
+    assert "No opinion map yet" in part  # no longer "No votes yet"
+    assert 'hx-preserve="true"' in part  # a statement being written survives the swap

@@ -165,13 +165,16 @@ def _context(
     voted = len(selectors.participant_votes(participant=participant)) if participant else 0
     # The counts only serve the results summary (on a large conversation they cost the most).
     stats = selectors.conversation_stats(conversation) if conversation.embed_show_results else {}
+    statement_form = StatementForm(conversation=conversation)
+    # A vote redraws the card, this form and the results (htmx): a statement being written stays.
+    statement_form.fields["text"].widget.attrs["hx-preserve"] = "true"
     return {
         "conversation": conversation,
         "statement": statement,
         "voted": voted,
         "is_open": conversation.is_open(),
         "vote_form": VoteForm(),
-        "statement_form": StatementForm(conversation=conversation),
+        "statement_form": statement_form,
         "state": state,
         "stats": stats,
         "summary": _summary(conversation, stats) if stats else None,
@@ -303,6 +306,8 @@ def embed_statement(request: HttpRequest, slug: str) -> HttpResponse:
             error, status = str(exc), exc.status_code
     participant = participant or _known(conversation, state)
     context = _context(conversation, participant, state, statement_error=error, notice=notice)
+    if error:
+        context["statement_form"] = form  # the text comes back, to be corrected
     response = render(request, "conversations/embed/page.html", context, status=status)
     return _respond(response, origins)
 
