@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseBase
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 
@@ -80,3 +81,18 @@ def limits_warning(workers: int) -> str:
         "Set REDIS_URL=redis://host:6379/0 (or run one worker); see docs/operations.md.\n"
         f"{line}"
     )
+
+
+def frame_ancestors_allow(response: HttpResponseBase, origins: Sequence[str]) -> HttpResponseBase:
+    """Let the listed origins (and only them) show ``response`` in a frame.
+
+    Every other page keeps ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``. The
+    embed's pages (docs/embedding.md) replace the first with the organiser's origins and drop
+    the second (X-Frame-Options cannot name sites; browsers that know CSP ignore it when
+    ``frame-ancestors`` is set, older ones would refuse every frame). ``["*"]`` is for the
+    embed's message pages only (unknown conversation, embedding turned off), which hold text
+    and no form. No origin at all: framing stays refused.
+    """
+    response._csp_replace = {"frame-ancestors": list(origins) or ["'none'"]}  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    return response

@@ -136,7 +136,31 @@ class ConversationAdmin(TranslationAdmin[Conversation]):
     autocomplete_fields = ["session"]
     inlines = [InvitationCodeInline]
     form = ConversationForm
-    readonly_fields = ["links"]
+    readonly_fields = ["links", "embed_code"]
+    embed_fields = ("embed_allowed", "embed_origins", "embed_show_results", "embed_code")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Conversation | None = None) -> Any:
+        """Every other field as Django lists it, then the embedding settings together."""
+        fieldsets = super().get_fieldsets(request, obj)
+        rest = [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f not in self.embed_fields]},
+            )
+            for name, options in fieldsets
+        ]
+        return [*rest, (_("Embedding on other sites"), {"fields": list(self.embed_fields)})]
+
+    @admin.display(description=_("code to paste on the site"))
+    def embed_code(self, obj: Conversation) -> str:
+        if obj.pk is None or not obj.embed_allowed:
+            return "—"
+        return format_html(
+            "<code>&lt;script src=&quot;{}&quot; data-conversation=&quot;{}&quot; async&gt;"
+            "&lt;/script&gt;</code>",
+            f"{settings.SITE_URL}/embed.js",
+            obj.slug,
+        )
 
     @admin.display(description=_("pages"))
     def links(self, obj: Conversation) -> str:

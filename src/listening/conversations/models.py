@@ -8,12 +8,14 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from listening.conversations.embedding import origins_parse, validate_origins
 from listening.programmes.content_languages import check_translations
 
 _SPACE = re.compile(r"\s+")
@@ -140,6 +142,25 @@ class Conversation(models.Model):
             "as it is."
         ),
     )
+    embed_allowed = models.BooleanField(
+        _("may be embedded on other sites"),
+        default=False,
+        help_text=_("Lets the sites listed below show this conversation (docs/embedding.md)."),
+    )
+    embed_origins = models.TextField(
+        _("sites allowed to embed"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_(
+            "One origin a line: https://www.city.example or https://city.example:8443 "
+            "(http:// only for localhost)."
+        ),
+    )
+    embed_show_results = models.BooleanField(
+        _("show the results in the embed"),
+        default=False,
+        help_text=_("Below the voting card, a summary of the opinion groups and common ground."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -167,6 +188,18 @@ class Conversation(models.Model):
 
     def clean(self) -> None:
         check_translations(self, self.programme if self.programme_id else None)
+        if self.embed_allowed and not self.embed_origin_list:
+            raise ValidationError(
+                {"embed_origins": _("List at least one site, or do not allow embedding.")}
+            )
+
+    @property
+    def embed_origin_list(self) -> list[str]:
+        """The allowed origins, normalised (none when the list does not validate)."""
+        try:
+            return origins_parse(self.embed_origins)
+        except ValidationError:
+            return []
 
     def is_open(self, at: object = None) -> bool:
         now = at or timezone.now()
