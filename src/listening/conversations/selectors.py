@@ -411,3 +411,117 @@ def polis_export_data(conversation: Conversation) -> dict[str, Any]:
         "conversation-description": conversation.description,
     }
     return {"comments": comments, "votes": votes, "groups": groups, "summary": summary}
+
+
+# -- Results charts and report (bars) ------------------------------------------------------
+
+
+def _agree_rate(counts: dict[str, Any]) -> float:
+    """Agreement among those who saw the statement, with Polis's +1/+2 smoothing so that a
+    group that barely voted does not look unanimous."""
+    return (int(counts.get("agree", 0)) + 1) / (int(counts.get("seen", 0)) + 2)
+
+
+def statements_divisive(result: dict[str, Any], *, limit: int = 10) -> list[dict[str, Any]]:
+    """The statements on which the opinion groups differ most, from the stored per-group vote
+    figures of ``result`` (as ``opinion_public`` returns it): the spread (highest minus lowest)
+    of the groups' smoothed agreement rates, among groups in which at least one participant
+    saw the statement. Needs two groups; best first, ties to the older statement."""
+    groups = list(result.get("groups", {}).values())
+    if len(groups) < 2:
+        return []
+    out = []
+    for sid in result.get("statements", {}):
+        rates = [
+            _agree_rate(g["votes"][sid])
+            for g in groups
+            if int(g.get("votes", {}).get(sid, {}).get("seen", 0)) > 0
+        ]
+        if len(rates) >= 2:
+            out.append({"statement": sid, "spread": max(rates) - min(rates)})
+    out.sort(key=lambda item: (-item["spread"], int(item["statement"])))
+    return out[:limit]
+
+
+def conversation_growth(
+    conversation: Conversation, *, statuses: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """New participants, votes and statements (by status) per day, every day from the first
+    to the last with any of them (days in the site's time zone). ``statuses`` limits the
+    statements counted (the public pages pass the public ones)."""
+    from django.db.models.functions import TruncDate
+
+    def per_day(qs: QuerySet[Any], *extra: str) -> list[tuple[Any, ...]]:
+        return list(
+            qs.annotate(day=TruncDate("created_at"))
+            .values_list("day", *extra)
+            .annotate(n=Count("id"))
+            .values_list("day", *extra, "n")
+            .order_by()
+        )
+
+    participants = dict(per_day(Participant.objects.filter(conversation=conversation)))
+    votes = dict(per_day(Vote.objects.filter(conversation=conversation)))
+    statement_qs = Statement.objects.filter(conversation=conversation)
+    kept = list(statuses) if statuses is not None else list(StatementStatus.values)
+    statement_qs = statement_qs.filter(status__in=kept)
+    statements: dict[str, dict[Any, int]] = {s: {} for s in kept}
+    for day, status, n in per_day(statement_qs, "status"):
+        statements[status][day] = n
+    every = set(participants) | set(votes) | {d for by in statements.values() for d in by}
+    days = []
+    if every:
+        from datetime import timedelta
+
+        day, last = min(every), max(every)
+        while day <= last:
+            days.append(day)
+            day += timedelta(days=1)
+    return {
+        "days": days,
+        "participants": [participants.get(d, 0) for d in days],
+        "votes": [votes.get(d, 0) for d in days],
+        "statements": {s: [by.get(d, 0) for d in days] for s, by in statements.items()},
+    }
+
+
+MAP_CELLS_X, MAP_CELLS_Y = 16, 10
+
+
+def statement_map_cells(
+    *, conversation: Conversation, result: dict[str, Any], statement_id: int
+) -> dict[str, Any]:
+    """Where the participants who agreed and who disagreed with a statement sit on the opinion
+    map, counted in a grid of ``MAP_CELLS_X`` × ``MAP_CELLS_Y`` cells over the map's extent
+    (``result`` as ``opinion_public`` returns it). A cell with fewer than ``MIN_GROUP_SIZE``
+    such participants is left out, so no participant can be picked out; their number is
+    returned (``hidden``) without saying where. No participant id leaves this function."""
+    placed = {
+        pid: (p["x"], p["y"])
+        for pid, p in result.get("participants", {}).items()
+        if p.get("group") is not None
+    }
+    minimum = settings.MIN_GROUP_SIZE
+    empty: dict[str, Any] = {"cells": {"agree": [], "disagree": []}, "hidden": {}, "grid": []}
+    if not placed:
+        return empty
+    xs = [x for x, _ in placed.values()]
+    ys = [y for _, y in placed.values()]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    counts: dict[str, dict[tuple[int, int], int]] = {"agree": {}, "disagree": {}}
+    names = {1: "agree", -1: "disagree"}
+    for pid, value in Vote.objects.filter(
+        conversation=conversation, statement_id=statement_id, value__in=(1, -1)
+    ).values_list("participant_id", "value"):
+        xy = placed.get(str(pid))
+        if xy is None:
+            continue
+        i = min(MAP_CELLS_X - 1, int((xy[0] - x0) / ((x1 - x0) or 1.0) * MAP_CELLS_X))
+        j = min(MAP_CELLS_Y - 1, int((xy[1] - y0) / ((y1 - y0) or 1.0) * MAP_CELLS_Y))
+        by_cell = counts[names[value]]
+        by_cell[(i, j)] = by_cell.get((i, j), 0) + 1
+    out: dict[str, Any] = {"cells": {}, "hidden": {}, "grid": [MAP_CELLS_X, MAP_CELLS_Y]}
+    for name, by_cell in counts.items():
+        out["cells"][name] = [[i, j, n] for (i, j), n in sorted(by_cell.items()) if n >= minimum]
+        out["hidden"][name] = sum(n for n in by_cell.values() if n < minimum)
+    return out
