@@ -336,7 +336,7 @@ class _Figures:
         out = []
         for item in listed:
             sid = str(item["statement"] if isinstance(item, dict) else item)
-            if sid in self.texts and sid in self.statements:
+            if sid in self.texts:
                 out.append(self.card(sid, item if isinstance(item, dict) else None))
         return out
 
@@ -424,7 +424,8 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     if you and you in figures.result.get("participants", {}):
         gid = figures.result["participants"][you].get("group")
         your_group = group_label(str(gid)) if gid is not None else None
-    ordered = sorted((sid for sid in figures.statements if sid in figures.texts), key=int)
+    # Every public statement, also those the map does not count yet (no votes when computed).
+    ordered = sorted(figures.texts, key=int)
     page = Paginator(ordered, STATEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context.update(figures.context())
     context.update(
@@ -450,7 +451,6 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
                         " fewer than %(minimum)s of them are not drawn."
                     ),
                     "failed": _("The map could not be loaded. Try again later."),
-                    "clear": _("Clear the map"),
                 },
                 "minimum": figures.result["min_group_size"],
             },
@@ -557,6 +557,7 @@ def moderate(request: HttpRequest, slug: str) -> HttpResponse:
         "seed_form": SeedStatementForm(),
         "stats": selectors.conversation_stats(conversation),
         "log": selectors.moderation_log(conversation=conversation)[:10],
+        "growth": _growth(conversation, public=False),
     }
     return render(request, "conversations/moderate.html", context)
 
