@@ -313,6 +313,7 @@ def conversation_stats(conversation: Conversation) -> dict[str, Any]:
     """Counts for organisers and pages: participants, votes, statements by status."""
     by_status = dict(
         Statement.objects.filter(conversation=conversation)
+        .order_by()  # the model's ordering would split the groups (one row per created_at)
         .values_list("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
