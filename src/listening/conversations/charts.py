@@ -37,7 +37,7 @@ PATTERN_DEFS = mark_safe(
     '<pattern id="hatch-disagree" width="6" height="6" patternUnits="userSpaceOnUse"'
     ' patternTransform="rotate(45)">'
     f'<rect width="6" height="6" fill="{DISAGREE}"/>'
-    '<rect width="2" height="6" fill="#8F3F00"/></pattern>'
+    '<rect width="2" height="6" fill="#F2A66B"/></pattern>'
     '<pattern id="dots-pass" width="5" height="5" patternUnits="userSpaceOnUse">'
     f'<rect width="5" height="5" fill="{PASS}"/>'
     '<circle cx="2.5" cy="2.5" r="0.9" fill="#777777"/></pattern>'
