@@ -470,6 +470,7 @@ def conversation_growth(
     for day, status, n in per_day(statement_qs, "status"):
         statements[status][day] = n
     every = set(participants) | set(votes) | {d for by in statements.values() for d in by}
+    every.discard(None)
     days = []
     if every:
         from datetime import timedelta
@@ -526,3 +527,15 @@ def statement_map_cells(
         out["cells"][name] = [[i, j, n] for (i, j), n in sorted(by_cell.items()) if n >= minimum]
         out["hidden"][name] = sum(n for n in by_cell.values() if n < minimum)
     return out
+
+
+def opinion_latest_deferred(conversation: Conversation) -> OpinionSnapshot | None:
+    """The latest opinion map without loading its stored figures (``result``, ``state``,
+    ``priorities``), which a large conversation makes megabytes long; reading ``result`` later
+    loads it."""
+    return (
+        OpinionSnapshot.objects.filter(conversation=conversation)
+        .defer("result", "state", "priorities")
+        .order_by("-computed_at", "-id")
+        .first()
+    )

@@ -6,11 +6,13 @@ identified by a signed cookie holding their per-conversation token.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -40,7 +42,7 @@ from listening.conversations.models import (
 from listening.conversations.opinion_map import HEIGHT as MAP_HEIGHT
 from listening.conversations.opinion_map import MARGIN as MAP_MARGIN
 from listening.conversations.opinion_map import WIDTH as MAP_WIDTH
-from listening.conversations.opinion_map import build_map, group_label
+from listening.conversations.opinion_map import MapPoint, OpinionMap, build_map, group_label
 
 COOKIE_SALT = "listening.conversations.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365
@@ -264,16 +266,86 @@ def constituency(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 STATEMENTS_PER_PAGE = 50
+# A stored map never changes: what is drawn from it is kept while it is the latest (the key
+# also names the public statements, so a moderation shows at once).
+FIGURES_SECONDS = 600
+# Counts and growth charts read every vote: on the results page and the report they may lag
+# by this much (a large conversation has millions of votes).
+LIVE_SECONDS = 60
+
+
+def _conversation_key(conversation: Conversation) -> str:
+    return f"conversations:{conversation.pk}:{conversation.created_at.timestamp()}"
+
+
+def _cached(key: str, seconds: int, compute: Any) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def _public_figures(
+    conversation: Conversation, snapshot: Any, texts: dict[str, str]
+) -> dict[str, Any]:
+    """``opinion_public`` without its participants, the drawn map and the map's extent,
+    computed once per stored map and set of public statements."""
+    shown = hashlib.sha256(",".join(sorted(texts)).encode()).hexdigest()[:16]
+    key = (
+        f"{_conversation_key(conversation)}:figures:{snapshot.pk}:"
+        f"{snapshot.computed_at.timestamp()}:{shown}"
+    )
+
+    def compute() -> dict[str, Any]:
+        result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
+        placed = [p for p in result.get("participants", {}).values() if p.get("group") is not None]
+        extent = (
+            (
+                min(p["x"] for p in placed),
+                max(p["x"] for p in placed),
+                min(p["y"] for p in placed),
+                max(p["y"] for p in placed),
+            )
+            if placed
+            else None
+        )
+        return {
+            "result": {k: v for k, v in result.items() if k != "participants"},
+            "map": build_map(result),
+            "extent": extent,
+        }
+
+    figures: dict[str, Any] = _cached(key, FIGURES_SECONDS, compute)
+    return figures
+
+
+def _you_on_map(
+    extent: tuple[float, float, float, float] | None, x: float, y: float
+) -> MapPoint | None:
+    """A participant's own point, scaled as ``build_map`` scales every point."""
+    if extent is None:
+        return None
+    x0, x1, y0, y1 = extent
+    sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
+    sy = (MAP_HEIGHT - 2 * MAP_MARGIN) / ((y1 - y0) or 1.0)
+    return MapPoint(
+        round(MAP_MARGIN + (x - x0) * sx, 1),
+        round(MAP_HEIGHT - MAP_MARGIN - (y - y0) * sy, 1),
+        "#000000",
+    )
 
 
 class _Figures:
     """The public figures of a conversation's latest map, shaped for the results page and the
     report: groups, shown constituencies, and a card (bars and their table) per statement."""
 
-    def __init__(self, conversation: Conversation, snapshot: Any, you: str | None) -> None:
-        self.result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
+    def __init__(self, conversation: Conversation, snapshot: Any) -> None:
         self.texts = selectors.statement_texts(conversation=conversation)
-        self.map = build_map(self.result, you=you)
+        public = _public_figures(conversation, snapshot, self.texts)
+        self.result: dict[str, Any] = public["result"]
+        self.map: OpinionMap = public["map"]
+        self.extent = public["extent"]
         colours = {g.id: g.colour for g in self.map.groups}
         self.groups = [
             {
@@ -370,11 +442,27 @@ class _Figures:
         }
 
 
+def _stats(conversation: Conversation) -> dict[str, Any]:
+    stats: dict[str, Any] = _cached(
+        f"{_conversation_key(conversation)}:stats",
+        LIVE_SECONDS,
+        lambda: selectors.conversation_stats(conversation),
+    )
+    return stats
+
+
 def _growth(conversation: Conversation, *, public: bool) -> dict[str, Any]:
     """The growth charts (participants, votes, statements per day) and their tables; on public
-    pages only public statuses are counted."""
-    statuses = selectors.public_statuses(conversation) if public else None
-    growth = selectors.conversation_growth(conversation, statuses=statuses)
+    pages only public statuses are counted, and the figures may lag by ``LIVE_SECONDS``."""
+    if public:
+        statuses = selectors.public_statuses(conversation)
+        growth = _cached(
+            f"{_conversation_key(conversation)}:growth",
+            LIVE_SECONDS,
+            lambda: selectors.conversation_growth(conversation, statuses=statuses),
+        )
+    else:  # moderators see it as it is now
+        growth = selectors.conversation_growth(conversation)
     days = growth["days"]
     status_labels = dict(StatementStatus.choices)
     statement_series = [
@@ -409,21 +497,23 @@ def _growth(conversation: Conversation, *, public: bool) -> dict[str, Any]:
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     conversation = _conversation(slug)
     participant = _participant(request, conversation)
-    snapshot = selectors.opinion_latest(conversation)
+    snapshot = selectors.opinion_latest_deferred(conversation)
     context: dict[str, Any] = {
         "conversation": conversation,
         "snapshot": snapshot,
-        "stats": selectors.conversation_stats(conversation),
+        "stats": _stats(conversation),
         "growth": _growth(conversation, public=True),
     }
     if snapshot is None:
         return render(request, "conversations/results.html", context)
-    you = str(participant.pk) if participant else None
-    figures = _Figures(conversation, snapshot, you)
+    figures = _Figures(conversation, snapshot)
     your_group = None
-    if you and you in figures.result.get("participants", {}):
-        gid = figures.result["participants"][you].get("group")
-        your_group = group_label(str(gid)) if gid is not None else None
+    if participant is not None:
+        # Reads the stored map's participants: only for a visitor who took part.
+        placed = (snapshot.result or {}).get("participants", {}).get(str(participant.pk))
+        if placed is not None and placed.get("group") is not None:
+            your_group = group_label(str(placed["group"]))
+            figures.map.you = _you_on_map(figures.extent, placed["x"], placed["y"])
     # Every public statement, also those the map does not count yet (no votes when computed).
     ordered = sorted(figures.texts, key=int)
     page = Paginator(ordered, STATEMENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -489,8 +579,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     """The conversation report a city can publish: what was asked, who took part, the groups,
     common ground, the most divisive and the bridging statements, and the method."""
     conversation = _conversation(slug)
-    snapshot = selectors.opinion_latest(conversation)
-    stats = selectors.conversation_stats(conversation)
+    snapshot = selectors.opinion_latest_deferred(conversation)
+    stats = _stats(conversation)
     session = conversation.session
     context: dict[str, Any] = {
         "conversation": conversation,
@@ -500,7 +590,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         "method_url": getattr(settings, "ANALYSIS_DOCS_URL", "") or reverse("conversations:method"),
     }
     if snapshot is not None:
-        figures = _Figures(conversation, snapshot, None)
+        figures = _Figures(conversation, snapshot)
         context.update(figures.context())
         sizes = figures.result.get("attribute_sizes", {}).get("constituency", {})
         context["constituency_counts"] = [
