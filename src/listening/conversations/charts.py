@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 AGREE, DISAGREE, PASS = "#0072B2", "#D55E00", "#DDDDDD"
@@ -43,8 +43,6 @@ PATTERN_DEFS = mark_safe(
     '<circle cx="2.5" cy="2.5" r="0.9" fill="#777777"/></pattern>'
     "</defs></svg>"
 )
-FILLS = {"agree": AGREE, "disagree": "url(#hatch-disagree)", "pass": "url(#dots-pass)"}
-TEXT_FILLS = {"agree": "#FFFFFF", "disagree": "#000000", "pass": "#000000"}
 
 
 @dataclass
@@ -99,43 +97,25 @@ def _num(value: float) -> str:
 
 def vote_bars_svg(rows: list[BarRow], *, title: str, no_votes: str) -> SafeString:
     """Horizontal stacked bars, one per row, widths proportional to agree / disagree / pass
-    among those who voted. A row without votes is an empty outline saying ``no_votes``."""
+    among those who voted. A row without votes is an empty outline saying ``no_votes``.
+
+    Kept small and quick (a results page draws hundreds of rows): fills and text alignment
+    come from the stylesheet, keyed by ``data-part`` (conversations.css); numbers are written
+    as they are and every text goes through ``escape``."""
     height = len(rows) * (ROW_HEIGHT + ROW_GAP) - ROW_GAP
-    width = LABEL_WIDTH + BAR_WIDTH
-    parts: list[str] = [
-        format_html(
-            '<svg class="vote-bars" viewBox="0 0 {} {}" role="img" aria-label="{}">',
-            width,
-            height,
-            title,
-        )
+    out = [
+        f'<svg class="vote-bars" viewBox="0 0 {LABEL_WIDTH + BAR_WIDTH} {height}" role="img"'
+        f' aria-label="{escape(title)}">'
     ]
     for i, row in enumerate(rows):
         y = i * (ROW_HEIGHT + ROW_GAP)
         mid = _num(y + ROW_HEIGHT / 2 + 4)
-        parts.append(
-            format_html(
-                '<g class="bar" data-label="{}"><text x="{}" y="{}" text-anchor="end"'
-                ' class="bar-label">{}</text>',
-                row.label,
-                LABEL_WIDTH - 6,
-                mid,
-                row.label,
-            )
-        )
+        out.append(f'<g><text x="{LABEL_WIDTH - 6}" y="{mid}" class="l">{escape(row.label)}</text>')
         if not row.seen:
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#767676"'
-                    ' data-part="none"/><text x="{}" y="{}" class="bar-empty">{}</text></g>',
-                    LABEL_WIDTH,
-                    y,
-                    BAR_WIDTH,
-                    ROW_HEIGHT,
-                    LABEL_WIDTH + 6,
-                    mid,
-                    no_votes,
-                )
+            out.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{BAR_WIDTH}" height="{ROW_HEIGHT}"'
+                f' data-part="none"/><text x="{LABEL_WIDTH + 6}" y="{mid}">{escape(no_votes)}'
+                "</text></g>"
             )
             continue
         x = float(LABEL_WIDTH)
@@ -144,34 +124,46 @@ def vote_bars_svg(rows: list[BarRow], *, title: str, no_votes: str) -> SafeStrin
             if not count:
                 continue
             w = BAR_WIDTH * count / row.seen
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" data-part="{}"'
-                    ' data-count="{}"/>',
-                    _num(x),
-                    y,
-                    _num(w),
-                    ROW_HEIGHT,
-                    FILLS[part],
-                    part,
-                    count,
-                )
+            out.append(
+                f'<rect x="{_num(x)}" y="{y}" width="{_num(w)}" height="{ROW_HEIGHT}"'
+                f' data-part="{part}" data-count="{count}"/>'
             )
             if w >= MIN_LABELLED:
-                parts.append(
-                    format_html(
-                        '<text x="{}" y="{}" text-anchor="middle" fill="{}" class="bar-value">'
-                        "{}%</text>",
-                        _num(x + w / 2),
-                        mid,
-                        TEXT_FILLS[part],
-                        row.percent(part),
-                    )
+                out.append(
+                    f'<text x="{_num(x + w / 2)}" y="{mid}" class="v{part[0]}">'
+                    f"{round(100 * count / row.seen)}%</text>"
                 )
             x += w
-        parts.append("</g>")
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every piece went through format_html
+        out.append("</g>")
+    out.append("</svg>")
+    return mark_safe("".join(out))  # numbers, constants and escaped texts only
+
+
+def vote_table_html(
+    rows: list[BarRow], *, caption: str, headings: list[str], grouping: str
+) -> SafeString:
+    """The bars' data table (their text alternative): counts and percentages per row.
+    ``grouping`` is the language's thousands separator (counts are whole numbers)."""
+
+    def count(n: int) -> str:
+        return f"{n:,}".replace(",", grouping) if n >= 1000 else str(n)
+
+    out = [
+        f'<table><caption class="visually-hidden">{escape(caption)}</caption><thead><tr>',
+        *(f'<th scope="col">{escape(h)}</th>' for h in headings),
+        "</tr></thead><tbody>",
+    ]
+    for row in rows:
+        out.append(f'<tr><th scope="row">{escape(row.label)}</th>')
+        if row.seen:
+            for part in PARTS:
+                n = row.count(part)
+                out.append(f"<td>{count(n)} ({round(100 * n / row.seen)}%)</td>")
+        else:
+            out.append("<td>–</td><td>–</td><td>–</td>")
+        out.append(f"<td>{count(row.seen)}</td></tr>")
+    out.append("</tbody></table>")
+    return mark_safe("".join(out))  # numbers and escaped texts only
 
 
 @dataclass

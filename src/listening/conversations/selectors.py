@@ -450,16 +450,28 @@ def conversation_growth(
     """New participants, votes and statements (by status) per day, every day from the first
     to the last with any of them (days in the site's time zone). ``statuses`` limits the
     statements counted (the public pages pass the public ones)."""
-    from django.db.models.functions import TruncDate
+    from datetime import date
+
+    from django.db import connection
+    from django.db.models.functions import Substr, TruncDate
+
+    # SQLite stores UTC times as text and runs TruncDate as a Python function per row (18 s
+    # for 2 million votes); when the site's days are UTC days the text's date part is the day
+    # (1.5 s). PostgreSQL truncates natively.
+    as_text = connection.vendor == "sqlite" and settings.TIME_ZONE == "UTC"
 
     def per_day(qs: QuerySet[Any], *extra: str) -> list[tuple[Any, ...]]:
-        return list(
-            qs.annotate(day=TruncDate("created_at"))
+        day = Substr("created_at", 1, 10) if as_text else TruncDate("created_at")
+        rows = list(
+            qs.annotate(day=day)
             .values_list("day", *extra)
             .annotate(n=Count("id"))
             .values_list("day", *extra, "n")
             .order_by()
         )
+        if as_text:
+            rows = [(date.fromisoformat(r[0]), *r[1:]) if r[0] else r for r in rows]
+        return rows
 
     participants = dict(per_day(Participant.objects.filter(conversation=conversation)))
     votes = dict(per_day(Vote.objects.filter(conversation=conversation)))
@@ -490,41 +502,55 @@ def conversation_growth(
 MAP_CELLS_X, MAP_CELLS_Y = 16, 10
 
 
-def statement_map_cells(
-    *, conversation: Conversation, result: dict[str, Any], statement_id: int
-) -> dict[str, Any]:
-    """Where the participants who agreed and who disagreed with a statement sit on the opinion
-    map, counted in a grid of ``MAP_CELLS_X`` × ``MAP_CELLS_Y`` cells over the map's extent
-    (``result`` as ``opinion_public`` returns it). A cell with fewer than ``MIN_GROUP_SIZE``
-    such participants is left out, so no participant can be picked out; their number is
-    returned (``hidden``) without saying where. No participant id leaves this function."""
+def participant_cells(result: dict[str, Any]) -> dict[int, int]:
+    """Participant id → the cell (``i * MAP_CELLS_Y + j``) of the ``MAP_CELLS_X`` ×
+    ``MAP_CELLS_Y`` grid over the opinion map's extent where they sit, for everyone placed
+    in a group (``result`` as ``opinion_public`` returns it). Kept on the server only."""
     placed = {
-        pid: (p["x"], p["y"])
+        int(pid): (p["x"], p["y"])
         for pid, p in result.get("participants", {}).items()
         if p.get("group") is not None
     }
-    minimum = settings.MIN_GROUP_SIZE
-    empty: dict[str, Any] = {"cells": {"agree": [], "disagree": []}, "hidden": {}, "grid": []}
     if not placed:
-        return empty
+        return {}
     xs = [x for x, _ in placed.values()]
     ys = [y for _, y in placed.values()]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    counts: dict[str, dict[tuple[int, int], int]] = {"agree": {}, "disagree": {}}
+    cells = {}
+    for pid, (x, y) in placed.items():
+        i = min(MAP_CELLS_X - 1, int((x - x0) / ((x1 - x0) or 1.0) * MAP_CELLS_X))
+        j = min(MAP_CELLS_Y - 1, int((y - y0) / ((y1 - y0) or 1.0) * MAP_CELLS_Y))
+        cells[pid] = i * MAP_CELLS_Y + j
+    return cells
+
+
+def statement_map_cells(
+    *, conversation: Conversation, cells: dict[int, int], statement_id: int
+) -> dict[str, Any]:
+    """Where the participants who agreed and who disagreed with a statement sit on the opinion
+    map, counted per cell (``cells`` from ``participant_cells``). A cell with fewer than
+    ``MIN_GROUP_SIZE`` such participants is left out, so no participant can be picked out;
+    their number is returned (``hidden``) without saying where. No participant id leaves this
+    function."""
+    minimum = settings.MIN_GROUP_SIZE
+    counts: dict[str, dict[int, int]] = {"agree": {}, "disagree": {}}
     names = {1: "agree", -1: "disagree"}
     for pid, value in Vote.objects.filter(
         conversation=conversation, statement_id=statement_id, value__in=(1, -1)
     ).values_list("participant_id", "value"):
-        xy = placed.get(str(pid))
-        if xy is None:
-            continue
-        i = min(MAP_CELLS_X - 1, int((xy[0] - x0) / ((x1 - x0) or 1.0) * MAP_CELLS_X))
-        j = min(MAP_CELLS_Y - 1, int((xy[1] - y0) / ((y1 - y0) or 1.0) * MAP_CELLS_Y))
-        by_cell = counts[names[value]]
-        by_cell[(i, j)] = by_cell.get((i, j), 0) + 1
+        cell = cells.get(pid)
+        if cell is not None:
+            by_cell = counts[names[value]]
+            by_cell[cell] = by_cell.get(cell, 0) + 1
     out: dict[str, Any] = {"cells": {}, "hidden": {}, "grid": [MAP_CELLS_X, MAP_CELLS_Y]}
+    if not cells:
+        out["grid"] = []
     for name, by_cell in counts.items():
-        out["cells"][name] = [[i, j, n] for (i, j), n in sorted(by_cell.items()) if n >= minimum]
+        out["cells"][name] = [
+            [cell // MAP_CELLS_Y, cell % MAP_CELLS_Y, n]
+            for cell, n in sorted(by_cell.items())
+            if n >= minimum
+        ]
         out["hidden"][name] = sum(n for n in by_cell.values() if n < minimum)
     return out
 

@@ -18,12 +18,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from listening.config.clients import client_address
 from listening.conversations import selectors, services
-from listening.conversations.charts import PATTERN_DEFS, Series, bar_row, growth_svg, vote_bars_svg
+from listening.conversations.charts import (
+    PATTERN_DEFS,
+    Series,
+    bar_row,
+    growth_svg,
+    vote_bars_svg,
+    vote_table_html,
+)
 from listening.conversations.forms import (
     BulkModerationForm,
     ConstituencyForm,
@@ -265,13 +274,14 @@ def constituency(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-STATEMENTS_PER_PAGE = 50
+STATEMENTS_PER_PAGE = 20
 # A stored map never changes: what is drawn from it is kept while it is the latest (the key
 # also names the public statements, so a moderation shows at once).
 FIGURES_SECONDS = 600
 # Counts and growth charts read every vote: on the results page and the report they may lag
 # by this much (a large conversation has millions of votes).
 LIVE_SECONDS = 60
+GROWTH_SECONDS = 600
 
 
 def _conversation_key(conversation: Conversation) -> str:
@@ -310,14 +320,43 @@ def _public_figures(
             if placed
             else None
         )
+        opinion_map = build_map(result)
+        cache.set(_cells_key(conversation, snapshot), _cells(result), FIGURES_SECONDS)
+        # Drawn once per map: the page's largest loop, and never in the page's number format.
+        points = "".join(
+            f'<circle cx="{p.x!r}" cy="{p.y!r}" r="2.5" fill="{p.colour}" fill-opacity="0.6"/>'
+            for p in opinion_map.points
+        )
         return {
             "result": {k: v for k, v in result.items() if k != "participants"},
-            "map": build_map(result),
+            "map": opinion_map,
+            "points": points,
             "extent": extent,
         }
 
     figures: dict[str, Any] = _cached(key, FIGURES_SECONDS, compute)
     return figures
+
+
+def _cells_key(conversation: Conversation, snapshot: Any) -> str:
+    return (
+        f"{_conversation_key(conversation)}:cells:{snapshot.pk}:{snapshot.computed_at.timestamp()}"
+    )
+
+
+def _cells(result: dict[str, Any]) -> dict[int, int]:
+    return selectors.participant_cells(result)
+
+
+def _participant_cells(conversation: Conversation, snapshot: Any) -> dict[int, int]:
+    """Where each participant sits on the grid of the map's cells (server side only), kept
+    apart from the page's figures because it holds one entry per participant."""
+    cells: dict[int, int] = _cached(
+        _cells_key(conversation, snapshot),
+        FIGURES_SECONDS,
+        lambda: _cells(selectors.opinion_public(conversation=conversation, snapshot=snapshot)),
+    )
+    return cells
 
 
 def _you_on_map(
@@ -346,6 +385,7 @@ class _Figures:
         self.result: dict[str, Any] = public["result"]
         self.map: OpinionMap = public["map"]
         self.extent = public["extent"]
+        self.points = mark_safe(public["points"])  # numbers and palette colours only
         colours = {g.id: g.colour for g in self.map.groups}
         self.groups = [
             {
@@ -370,6 +410,8 @@ class _Figures:
         self.statements: dict[str, Any] = self.result.get("statements", {})
         self._cards: dict[str, dict[str, Any]] = {}
         self._everyone = _("Everyone")
+        self._headings = [_("Who"), _("Agree"), _("Disagree"), _("Pass"), _("Voted")]
+        self._grouping = str(get_format("THOUSAND_SEPARATOR"))
         self._no_votes = _("no votes yet")
 
     def card(self, sid: str, item: Any = None) -> dict[str, Any]:
@@ -389,6 +431,12 @@ class _Figures:
                 "text": text,
                 "rows": rows,
                 "voted": voted,
+                "table": vote_table_html(
+                    rows,
+                    caption=_("Votes on “%(text)s”") % {"text": text[:80]},
+                    headings=self._headings,
+                    grouping=self._grouping,
+                ),
                 "svg": vote_bars_svg(
                     rows,
                     title=_(
@@ -429,6 +477,7 @@ class _Figures:
         """What both pages show, with the messages for maps that cannot show everything."""
         return {
             "map": self.map,
+            "map_points": self.points,
             "groups": self.group_sections(),
             "one_group": len(self.groups) == 1,
             "nobody_placed": self.map.total == 0,
@@ -453,12 +502,12 @@ def _stats(conversation: Conversation) -> dict[str, Any]:
 
 def _growth(conversation: Conversation, *, public: bool) -> dict[str, Any]:
     """The growth charts (participants, votes, statements per day) and their tables; on public
-    pages only public statuses are counted, and the figures may lag by ``LIVE_SECONDS``."""
+    pages only public statuses are counted, and the figures may lag by ``GROWTH_SECONDS``."""
     if public:
         statuses = selectors.public_statuses(conversation)
         growth = _cached(
             f"{_conversation_key(conversation)}:growth",
-            LIVE_SECONDS,
+            GROWTH_SECONDS,
             lambda: selectors.conversation_growth(conversation, statuses=statuses),
         )
     else:  # moderators see it as it is now
@@ -554,15 +603,19 @@ def results_cells(request: HttpRequest, slug: str, statement: int) -> JsonRespon
     """Where a public statement's agreeing and disagreeing participants sit on the latest map,
     counted by cells (``selectors.statement_map_cells``); 404 for an unknown statement."""
     conversation = _conversation(slug)
-    snapshot = selectors.opinion_latest(conversation)
+    snapshot = selectors.opinion_latest_deferred(conversation)
     if snapshot is None:
         raise Http404(_("No opinion map yet."))
-    result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
+    texts = selectors.statement_texts(conversation=conversation)
+    public = _public_figures(conversation, snapshot, texts)
+    result = public["result"]
     counts = result.get("statements", {}).get(str(statement))
     if counts is None:
         raise Http404(_("No such statement on this map."))
     cells = selectors.statement_map_cells(
-        conversation=conversation, result=result, statement_id=statement
+        conversation=conversation,
+        cells=_participant_cells(conversation, snapshot),
+        statement_id=statement,
     )
     return JsonResponse(
         {
