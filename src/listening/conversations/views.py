@@ -322,6 +322,7 @@ def _public_figures(
         )
         opinion_map = build_map(result)
         cache.set(_cells_key(conversation, snapshot), _cells(result), FIGURES_SECONDS)
+        cache.set(_cells_key(conversation, snapshot, "places"), _places(result), FIGURES_SECONDS)
         # Drawn once per map: the page's largest loop, and never in the page's number format.
         points = "".join(
             f'<circle cx="{p.x!r}" cy="{p.y!r}" r="2.5" fill="{p.colour}" fill-opacity="0.6"/>'
@@ -338,10 +339,31 @@ def _public_figures(
     return figures
 
 
-def _cells_key(conversation: Conversation, snapshot: Any) -> str:
+def _cells_key(conversation: Conversation, snapshot: Any, what: str = "cells") -> str:
     return (
-        f"{_conversation_key(conversation)}:cells:{snapshot.pk}:{snapshot.computed_at.timestamp()}"
+        f"{_conversation_key(conversation)}:{what}:{snapshot.pk}:{snapshot.computed_at.timestamp()}"
     )
+
+
+def _places(result: dict[str, Any]) -> dict[int, tuple[float, float, int]]:
+    return {
+        int(pid): (p["x"], p["y"], p["group"])
+        for pid, p in result.get("participants", {}).items()
+        if p.get("group") is not None
+    }
+
+
+def _place_of(
+    conversation: Conversation, snapshot: Any, participant: Participant
+) -> tuple[float, float, int] | None:
+    """Where a participant sits on the map and in which group (server side only), from a
+    per-map cache of everyone's place rather than the stored map's megabytes."""
+    places: dict[int, tuple[float, float, int]] = _cached(
+        _cells_key(conversation, snapshot, "places"),
+        FIGURES_SECONDS,
+        lambda: _places(snapshot.result or {}),
+    )
+    return places.get(participant.pk)
 
 
 def _cells(result: dict[str, Any]) -> dict[int, int]:
@@ -558,11 +580,10 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     figures = _Figures(conversation, snapshot)
     your_group = None
     if participant is not None:
-        # Reads the stored map's participants: only for a visitor who took part.
-        placed = (snapshot.result or {}).get("participants", {}).get(str(participant.pk))
-        if placed is not None and placed.get("group") is not None:
-            your_group = group_label(str(placed["group"]))
-            figures.map.you = _you_on_map(figures.extent, placed["x"], placed["y"])
+        place = _place_of(conversation, snapshot, participant)
+        if place is not None:
+            your_group = group_label(str(place[2]))
+            figures.map.you = _you_on_map(figures.extent, place[0], place[1])
     # Every public statement, also those the map does not count yet (no votes when computed).
     ordered = sorted(figures.texts, key=int)
     page = Paginator(ordered, STATEMENTS_PER_PAGE).get_page(request.GET.get("page"))
