@@ -72,7 +72,7 @@ def test_report_shows_every_part(conversation):
 def test_report_most_divisive_first_is_where_the_groups_split(conversation):
     page = Client().get("/conversations/healthy-cities/report/").content.decode()
     section = page[page.index('id="divisive-heading"') : page.index('id="bridging-heading"')]
-    cards = re.findall(r'id="statement-(\d+)"', section)
+    cards = re.findall(r'class="statement-card" data-statement="(\d+)"', section)
     # Statements 0, 1 and 3 split the camps; statement 2 everyone agrees with.
     unanimous = str(conversation.statement_list[2].pk)
     assert cards and cards[0] != unanimous

@@ -19,7 +19,7 @@ from tests.factories import ConversationFactory, StatementFactory
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
-CARD = re.compile(r'<li class="statement-card" id="statement-(\d+)".*?</li>', re.S)
+CARD = re.compile(r'<li class="statement-card" data-statement="(\d+)".*?</li>', re.S)
 
 
 @pytest.fixture
@@ -312,3 +312,13 @@ def test_divisive_statements_rank_the_widest_gap_between_groups_first():
     assert [item["statement"] for item in ranked] == ["1", "2"]
     assert ranked[0]["spread"] == pytest.approx(10 / 12 - 1 / 12)
     assert selectors.statements_divisive({**result, "groups": {"0": result["groups"]["0"]}}) == []
+
+
+def test_results_and_report_ids_are_unique_when_a_statement_shows_twice(conversation):
+    statements = _statements(conversation, 4)
+    _two_camps(conversation, statements)
+    services.opinion_refresh(conversation_id=conversation.pk)
+    for path in ("results/", "report/"):
+        page = Client().get(f"/conversations/healthy-cities/{path}").content.decode()
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), path

@@ -661,7 +661,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         "snapshot": snapshot,
         "stats": stats,
         "city": session.venue_city if session is not None else None,
-        "method_url": getattr(settings, "ANALYSIS_DOCS_URL", "") or reverse("conversations:method"),
+        "method_url": reverse("conversations:method"),
     }
     if snapshot is not None:
         figures = _Figures(conversation, snapshot)

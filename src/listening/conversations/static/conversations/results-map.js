@@ -21,6 +21,10 @@
   var links = Array.prototype.slice.call(svg.querySelectorAll(".group-link"));
   var selected = null;
   var shown = null;
+  var help = document.querySelector(".map-help");
+  if (help) {
+    help.hidden = false; // it speaks of what only the script does
+  }
 
   function say(text) {
     if (status) {
