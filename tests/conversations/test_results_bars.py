@@ -322,3 +322,16 @@ def test_results_and_report_ids_are_unique_when_a_statement_shows_twice(conversa
         page = Client().get(f"/conversations/healthy-cities/{path}").content.decode()
         ids = re.findall(r'\bid="([^"]+)"', page)
         assert len(ids) == len(set(ids)), path
+
+
+def test_results_statement_text_is_escaped_in_the_charts(conversation):
+    statements = _statements(conversation, 2)
+    statements.append(
+        StatementFactory(conversation=conversation, text='Streets "for" <b>people</b> & cars.')
+    )
+    _two_camps(conversation, statements)
+    services.opinion_refresh(conversation_id=conversation.pk)
+    page = Client().get("/conversations/healthy-cities/results/").content.decode()
+    assert "<b>people</b>" not in page
+    assert "&lt;b&gt;people&lt;/b&gt;" in page
+    assert str(statements[2].pk) in _bars(page)  # the SVG still parses

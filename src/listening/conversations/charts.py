@@ -216,7 +216,16 @@ def growth_svg(days: list[date], series: list[Series], *, title: str) -> SafeStr
             GROWTH_HEIGHT - GROWTH_PAD,
         ),
     ]
-    if days:
+    if len(days) == 1:
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" class="axis" text-anchor="middle">{}</text>',
+                _num(GROWTH_PAD + inner_w / 2),
+                GROWTH_HEIGHT - 6,
+                days[0].isoformat(),
+            )
+        )
+    elif days:
         parts.append(
             format_html(
                 '<text x="{}" y="{}" class="axis">{}</text>'
