@@ -397,7 +397,7 @@ def test_results_constituency_of_one_is_never_shown(conversation, settings):
     )
     assert snapshot is not None
     page = Client().get("/conversations/healthy-cities/results/").content.decode()
-    assert '<th scope="col">Resident</th>' in page
+    assert '<th scope="row">Resident</th>' in page
     assert "International organisation" not in page
     assert "at least 5 participants" in page
 
@@ -409,7 +409,7 @@ def test_results_constituency_of_one_is_not_given_away_by_the_totals(conversatio
     settings.MIN_GROUP_SIZE = 5
     assert _map_with_constituencies(conversation, ["resident"] * 5 + ["international"])
     page = Client().get("/conversations/healthy-cities/results/").content.decode()
-    assert '<th scope="col">Resident</th>' not in page
+    assert '<th scope="row">Resident</th>' not in page
     assert "International organisation" not in page
 
 

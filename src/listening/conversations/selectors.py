@@ -364,6 +364,7 @@ def conversation_stats(conversation: Conversation) -> dict[str, Any]:
     """Counts for organisers and pages: participants, votes, statements by status."""
     by_status = dict(
         Statement.objects.filter(conversation=conversation)
+        .order_by()  # the model's ordering would split the groups (one row per created_at)
         .values_list("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
@@ -462,3 +463,156 @@ def polis_export_data(conversation: Conversation) -> dict[str, Any]:
         "conversation-description": conversation.description,
     }
     return {"comments": comments, "votes": votes, "groups": groups, "summary": summary}
+
+
+# -- Results charts and report (bars) ------------------------------------------------------
+
+
+def _agree_rate(counts: dict[str, Any]) -> float:
+    """Agreement among those who saw the statement, with Polis's +1/+2 smoothing so that a
+    group that barely voted does not look unanimous."""
+    return (int(counts.get("agree", 0)) + 1) / (int(counts.get("seen", 0)) + 2)
+
+
+def statements_divisive(result: dict[str, Any], *, limit: int = 10) -> list[dict[str, Any]]:
+    """The statements on which the opinion groups differ most, from the stored per-group vote
+    figures of ``result`` (as ``opinion_public`` returns it): the spread (highest minus lowest)
+    of the groups' smoothed agreement rates, among groups in which at least one participant
+    saw the statement. Needs two groups; best first, ties to the older statement."""
+    groups = list(result.get("groups", {}).values())
+    if len(groups) < 2:
+        return []
+    out = []
+    for sid in result.get("statements", {}):
+        rates = [
+            _agree_rate(g["votes"][sid])
+            for g in groups
+            if int(g.get("votes", {}).get(sid, {}).get("seen", 0)) > 0
+        ]
+        if len(rates) >= 2:
+            out.append({"statement": sid, "spread": max(rates) - min(rates)})
+    out.sort(key=lambda item: (-item["spread"], int(item["statement"])))
+    return out[:limit]
+
+
+def conversation_growth(
+    conversation: Conversation, *, statuses: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """New participants, votes and statements (by status) per day, every day from the first
+    to the last with any of them (days in the site's time zone). ``statuses`` limits the
+    statements counted (the public pages pass the public ones)."""
+    from datetime import date
+
+    from django.db import connection
+    from django.db.models.functions import Substr, TruncDate
+
+    # SQLite stores UTC times as text and runs TruncDate as a Python function per row (18 s
+    # for 2 million votes); when the site's days are UTC days the text's date part is the day
+    # (1.5 s). PostgreSQL truncates natively.
+    as_text = connection.vendor == "sqlite" and settings.TIME_ZONE == "UTC"
+
+    def per_day(qs: QuerySet[Any], *extra: str) -> list[tuple[Any, ...]]:
+        day = Substr("created_at", 1, 10) if as_text else TruncDate("created_at")
+        rows = list(
+            qs.annotate(day=day)
+            .values_list("day", *extra)
+            .annotate(n=Count("id"))
+            .values_list("day", *extra, "n")
+            .order_by()
+        )
+        if as_text:
+            rows = [(date.fromisoformat(r[0]), *r[1:]) if r[0] else r for r in rows]
+        return rows
+
+    participants = dict(per_day(Participant.objects.filter(conversation=conversation)))
+    votes = dict(per_day(Vote.objects.filter(conversation=conversation)))
+    statement_qs = Statement.objects.filter(conversation=conversation)
+    kept = list(statuses) if statuses is not None else list(StatementStatus.values)
+    statement_qs = statement_qs.filter(status__in=kept)
+    statements: dict[str, dict[Any, int]] = {s: {} for s in kept}
+    for day, status, n in per_day(statement_qs, "status"):
+        statements[status][day] = n
+    every = set(participants) | set(votes) | {d for by in statements.values() for d in by}
+    every.discard(None)
+    days = []
+    if every:
+        from datetime import timedelta
+
+        day, last = min(every), max(every)
+        while day <= last:
+            days.append(day)
+            day += timedelta(days=1)
+    return {
+        "days": days,
+        "participants": [participants.get(d, 0) for d in days],
+        "votes": [votes.get(d, 0) for d in days],
+        "statements": {s: [by.get(d, 0) for d in days] for s, by in statements.items()},
+    }
+
+
+MAP_CELLS_X, MAP_CELLS_Y = 16, 10
+
+
+def participant_cells(result: dict[str, Any]) -> dict[int, int]:
+    """Participant id → the cell (``i * MAP_CELLS_Y + j``) of the ``MAP_CELLS_X`` ×
+    ``MAP_CELLS_Y`` grid over the opinion map's extent where they sit, for everyone placed
+    in a group (``result`` as ``opinion_public`` returns it). Kept on the server only."""
+    placed = {
+        int(pid): (p["x"], p["y"])
+        for pid, p in result.get("participants", {}).items()
+        if p.get("group") is not None
+    }
+    if not placed:
+        return {}
+    xs = [x for x, _ in placed.values()]
+    ys = [y for _, y in placed.values()]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    cells = {}
+    for pid, (x, y) in placed.items():
+        i = min(MAP_CELLS_X - 1, int((x - x0) / ((x1 - x0) or 1.0) * MAP_CELLS_X))
+        j = min(MAP_CELLS_Y - 1, int((y - y0) / ((y1 - y0) or 1.0) * MAP_CELLS_Y))
+        cells[pid] = i * MAP_CELLS_Y + j
+    return cells
+
+
+def statement_map_cells(
+    *, conversation: Conversation, cells: dict[int, int], statement_id: int
+) -> dict[str, Any]:
+    """Where the participants who agreed and who disagreed with a statement sit on the opinion
+    map, counted per cell (``cells`` from ``participant_cells``). A cell with fewer than
+    ``MIN_GROUP_SIZE`` such participants is left out, so no participant can be picked out;
+    their number is returned (``hidden``) without saying where. No participant id leaves this
+    function."""
+    minimum = settings.MIN_GROUP_SIZE
+    counts: dict[str, dict[int, int]] = {"agree": {}, "disagree": {}}
+    names = {1: "agree", -1: "disagree"}
+    for pid, value in Vote.objects.filter(
+        conversation=conversation, statement_id=statement_id, value__in=(1, -1)
+    ).values_list("participant_id", "value"):
+        cell = cells.get(pid)
+        if cell is not None:
+            by_cell = counts[names[value]]
+            by_cell[cell] = by_cell.get(cell, 0) + 1
+    out: dict[str, Any] = {"cells": {}, "hidden": {}, "grid": [MAP_CELLS_X, MAP_CELLS_Y]}
+    if not cells:
+        out["grid"] = []
+    for name, by_cell in counts.items():
+        out["cells"][name] = [
+            [cell // MAP_CELLS_Y, cell % MAP_CELLS_Y, n]
+            for cell, n in sorted(by_cell.items())
+            if n >= minimum
+        ]
+        out["hidden"][name] = sum(n for n in by_cell.values() if n < minimum)
+    return out
+
+
+def opinion_latest_deferred(conversation: Conversation) -> OpinionSnapshot | None:
+    """The latest opinion map without loading its stored figures (``result``, ``state``,
+    ``priorities``), which a large conversation makes megabytes long; reading ``result`` later
+    loads it."""
+    return (
+        OpinionSnapshot.objects.filter(conversation=conversation)
+        .defer("result", "state", "priorities")
+        .order_by("-computed_at", "-id")
+        .first()
+    )

@@ -6,20 +6,33 @@ identified by a signed cookie holding their per-conversation token.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from listening.config.clients import client_address
 from listening.conversations import selectors, services
+from listening.conversations.charts import (
+    PATTERN_DEFS,
+    Series,
+    bar_row,
+    growth_svg,
+    vote_bars_svg,
+    vote_table_html,
+)
 from listening.conversations.forms import (
     BulkModerationForm,
     ConstituencyForm,
@@ -29,8 +42,16 @@ from listening.conversations.forms import (
     StatementForm,
     VoteForm,
 )
-from listening.conversations.models import Constituency, Conversation, Participant
-from listening.conversations.opinion_map import build_map, group_label
+from listening.conversations.models import (
+    Constituency,
+    Conversation,
+    Participant,
+    StatementStatus,
+)
+from listening.conversations.opinion_map import HEIGHT as MAP_HEIGHT
+from listening.conversations.opinion_map import MARGIN as MAP_MARGIN
+from listening.conversations.opinion_map import WIDTH as MAP_WIDTH
+from listening.conversations.opinion_map import MapPoint, OpinionMap, build_map, group_label
 
 COOKIE_SALT = "listening.conversations.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365
@@ -254,104 +275,413 @@ def constituency(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _statement_rows(
-    result: dict[str, Any], texts: dict[str, str], ids: list[Any]
-) -> list[dict[str, Any]]:
-    rows = []
-    statements = result.get("statements", {})
-    for item in ids:
-        sid = str(item["statement"] if isinstance(item, dict) else item)
-        if sid in texts:
-            rows.append({"id": sid, "text": texts[sid], **statements.get(sid, {}), "item": item})
-    return rows
+STATEMENTS_PER_PAGE = 20
+# A stored map never changes: what is drawn from it is kept while it is the latest (the key
+# also names the public statements, so a moderation shows at once).
+FIGURES_SECONDS = 600
+# Counts and growth charts read every vote: on the results page and the report they may lag
+# by this much (a large conversation has millions of votes).
+LIVE_SECONDS = 60
+GROWTH_SECONDS = 600
+
+
+def _conversation_key(conversation: Conversation) -> str:
+    return f"conversations:{conversation.pk}:{conversation.created_at.timestamp()}"
+
+
+def _cached(key: str, seconds: int, compute: Any) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def _public_figures(
+    conversation: Conversation, snapshot: Any, texts: dict[str, str]
+) -> dict[str, Any]:
+    """``opinion_public`` without its participants, the drawn map and the map's extent,
+    computed once per stored map and set of public statements."""
+    shown = hashlib.sha256(",".join(sorted(texts)).encode()).hexdigest()[:16]
+    key = (
+        f"{_conversation_key(conversation)}:figures:{snapshot.pk}:"
+        f"{snapshot.computed_at.timestamp()}:{shown}"
+    )
+
+    def compute() -> dict[str, Any]:
+        result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
+        placed = [p for p in result.get("participants", {}).values() if p.get("group") is not None]
+        extent = (
+            (
+                min(p["x"] for p in placed),
+                max(p["x"] for p in placed),
+                min(p["y"] for p in placed),
+                max(p["y"] for p in placed),
+            )
+            if placed
+            else None
+        )
+        opinion_map = build_map(result)
+        cache.set(_cells_key(conversation, snapshot), _cells(result), FIGURES_SECONDS)
+        cache.set(_cells_key(conversation, snapshot, "places"), _places(result), FIGURES_SECONDS)
+        # Drawn once per map: the page's largest loop, and never in the page's number format.
+        points = "".join(
+            f'<circle cx="{p.x!r}" cy="{p.y!r}" r="2.5" fill="{p.colour}" fill-opacity="0.6"/>'
+            for p in opinion_map.points
+        )
+        return {
+            "result": {k: v for k, v in result.items() if k != "participants"},
+            "map": opinion_map,
+            "points": points,
+            "extent": extent,
+        }
+
+    figures: dict[str, Any] = _cached(key, FIGURES_SECONDS, compute)
+    return figures
+
+
+def _cells_key(conversation: Conversation, snapshot: Any, what: str = "cells") -> str:
+    return (
+        f"{_conversation_key(conversation)}:{what}:{snapshot.pk}:{snapshot.computed_at.timestamp()}"
+    )
+
+
+def _places(result: dict[str, Any]) -> dict[int, tuple[float, float, int]]:
+    return {
+        int(pid): (p["x"], p["y"], p["group"])
+        for pid, p in result.get("participants", {}).items()
+        if p.get("group") is not None
+    }
+
+
+def _place_of(
+    conversation: Conversation, snapshot: Any, participant: Participant
+) -> tuple[float, float, int] | None:
+    """Where a participant sits on the map and in which group (server side only), from a
+    per-map cache of everyone's place rather than the stored map's megabytes."""
+    places: dict[int, tuple[float, float, int]] = _cached(
+        _cells_key(conversation, snapshot, "places"),
+        FIGURES_SECONDS,
+        lambda: _places(snapshot.result or {}),
+    )
+    return places.get(participant.pk)
+
+
+def _cells(result: dict[str, Any]) -> dict[int, int]:
+    return selectors.participant_cells(result)
+
+
+def _participant_cells(conversation: Conversation, snapshot: Any) -> dict[int, int]:
+    """Where each participant sits on the grid of the map's cells (server side only), kept
+    apart from the page's figures because it holds one entry per participant."""
+    cells: dict[int, int] = _cached(
+        _cells_key(conversation, snapshot),
+        FIGURES_SECONDS,
+        lambda: _cells(selectors.opinion_public(conversation=conversation, snapshot=snapshot)),
+    )
+    return cells
+
+
+def _you_on_map(
+    extent: tuple[float, float, float, float] | None, x: float, y: float
+) -> MapPoint | None:
+    """A participant's own point, scaled as ``build_map`` scales every point."""
+    if extent is None:
+        return None
+    x0, x1, y0, y1 = extent
+    sx = (MAP_WIDTH - 2 * MAP_MARGIN) / ((x1 - x0) or 1.0)
+    sy = (MAP_HEIGHT - 2 * MAP_MARGIN) / ((y1 - y0) or 1.0)
+    return MapPoint(
+        round(MAP_MARGIN + (x - x0) * sx, 1),
+        round(MAP_HEIGHT - MAP_MARGIN - (y - y0) * sy, 1),
+        "#000000",
+    )
+
+
+class _Figures:
+    """The public figures of a conversation's latest map, shaped for the results page and the
+    report: groups, shown constituencies, and a card (bars and their table) per statement."""
+
+    def __init__(self, conversation: Conversation, snapshot: Any) -> None:
+        self.texts = selectors.statement_texts(conversation=conversation)
+        public = _public_figures(conversation, snapshot, self.texts)
+        self.result: dict[str, Any] = public["result"]
+        self.map: OpinionMap = public["map"]
+        self.extent = public["extent"]
+        self.points = mark_safe(public["points"])  # numbers and palette colours only
+        colours = {g.id: g.colour for g in self.map.groups}
+        self.groups = [
+            {
+                "id": gid,
+                "label": group_label(gid),
+                "size": group["size"],
+                "colour": colours.get(gid, "#555555"),
+                "votes": group.get("votes", {}),
+                "representative": group.get("representative", []),
+            }
+            for gid, group in sorted(
+                self.result.get("groups", {}).items(), key=lambda kv: int(kv[0])
+            )
+        ]
+        by_class = self.result.get("attributes", {}).get("constituency", {})
+        labels = {**dict(Constituency.choices), selectors.ATTRIBUTE_OTHER: _("Other")}
+        self.classes = [
+            (c, str(labels[c]), by_class[c])
+            for c in [*Constituency.values, selectors.ATTRIBUTE_OTHER]
+            if c in by_class
+        ]
+        self.statements: dict[str, Any] = self.result.get("statements", {})
+        self._cards: dict[str, dict[str, Any]] = {}
+        self._everyone = _("Everyone")
+        self._headings = [_("Who"), _("Agree"), _("Disagree"), _("Pass"), _("Voted")]
+        self._grouping = str(get_format("THOUSAND_SEPARATOR"))
+        self._no_votes = _("no votes yet")
+
+    def card(self, sid: str, item: Any = None) -> dict[str, Any]:
+        """A statement's text, its bars (everyone, each group, each shown constituency) as SVG,
+        and the same figures as rows for the data table."""
+        if sid not in self._cards:
+            rows = [bar_row(self._everyone, self.statements.get(sid))]
+            rows += [
+                bar_row(_("Group %(label)s") % {"label": g["label"]}, g["votes"].get(sid))
+                for g in self.groups
+            ]
+            rows += [bar_row(label, by_sid.get(sid)) for _c, label, by_sid in self.classes]
+            voted = rows[0].seen
+            text = self.texts[sid]
+            self._cards[sid] = {
+                "id": sid,
+                "text": text,
+                "rows": rows,
+                "voted": voted,
+                "table": vote_table_html(
+                    rows,
+                    caption=_("Votes on “%(text)s”") % {"text": text[:80]},
+                    headings=self._headings,
+                    grouping=self._grouping,
+                ),
+                "svg": vote_bars_svg(
+                    rows,
+                    title=_(
+                        "Votes on “%(text)s”: agree, disagree, pass; the table below gives"
+                        " the numbers"
+                    )
+                    % {"text": text[:80]},
+                    no_votes=self._no_votes,
+                )
+                if voted
+                else None,
+            }
+        card = self._cards[sid]
+        return {**card, "item": item} if item is not None else card
+
+    def cards(self, listed: list[Any]) -> list[dict[str, Any]]:
+        out = []
+        for item in listed:
+            sid = str(item["statement"] if isinstance(item, dict) else item)
+            if sid in self.texts:
+                out.append(self.card(sid, item if isinstance(item, dict) else None))
+        return out
+
+    def bridging(self, limit: int = 10) -> list[dict[str, Any]]:
+        ranked = sorted(
+            (sid for sid in self.statements if sid in self.texts),
+            key=lambda sid: (-self.statements[sid].get("bridging", 0.0), int(sid)),
+        )
+        return self.cards(ranked[:limit])
+
+    def consensus(self, direction: str) -> list[dict[str, Any]]:
+        return self.cards(self.result.get("consensus", {}).get(direction, []))
+
+    def group_sections(self) -> list[dict[str, Any]]:
+        return [{**g, "cards": self.cards(g["representative"])} for g in self.groups]
+
+    def context(self) -> dict[str, Any]:
+        """What both pages show, with the messages for maps that cannot show everything."""
+        return {
+            "map": self.map,
+            "map_points": self.points,
+            "groups": self.group_sections(),
+            "one_group": len(self.groups) == 1,
+            "nobody_placed": self.map.total == 0,
+            "classes": [label for _c, label, _v in self.classes],
+            "classes_withheld": self.result.get("attributes_withheld", {}).get("constituency", 0),
+            "consensus_agree": self.consensus("agree"),
+            "consensus_disagree": self.consensus("disagree"),
+            "bridging": self.bridging(),
+            "min_group_size": self.result["min_group_size"],
+            "chart_defs": PATTERN_DEFS,
+        }
+
+
+def _stats(conversation: Conversation) -> dict[str, Any]:
+    stats: dict[str, Any] = _cached(
+        f"{_conversation_key(conversation)}:stats",
+        LIVE_SECONDS,
+        lambda: selectors.conversation_stats(conversation),
+    )
+    return stats
+
+
+def _growth(conversation: Conversation, *, public: bool) -> dict[str, Any]:
+    """The growth charts (participants, votes, statements per day) and their tables; on public
+    pages only public statuses are counted, and the figures may lag by ``GROWTH_SECONDS``."""
+    if public:
+        statuses = selectors.public_statuses(conversation)
+        growth = _cached(
+            f"{_conversation_key(conversation)}:growth",
+            GROWTH_SECONDS,
+            lambda: selectors.conversation_growth(conversation, statuses=statuses),
+        )
+    else:  # moderators see it as it is now
+        growth = selectors.conversation_growth(conversation)
+    days = growth["days"]
+    status_labels = dict(StatementStatus.choices)
+    statement_series = [
+        Series(name=str(status_labels[s]), key=s, values=values)
+        for s, values in growth["statements"].items()
+    ]
+    charts = [
+        (
+            _("New participants per day"),
+            [Series(name=_("participants"), key="participants", values=growth["participants"])],
+        ),
+        (_("Votes per day"), [Series(name=_("votes"), key="votes", values=growth["votes"])]),
+        (_("New statements per day"), statement_series),
+    ]
+    return {
+        "days": days,
+        "charts": [
+            {"title": title, "svg": growth_svg(days, series, title=title), "series": series}
+            for title, series in charts
+        ],
+        "rows": [
+            {"day": day, "values": [s.values[i] for _t, ss in charts for s in ss]}
+            for i, day in enumerate(days)
+        ],
+        "columns": [
+            f"{title}: {s.name}" if len(ss) > 1 else title for title, ss in charts for s in ss
+        ],
+    }
 
 
 @require_GET
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     conversation = _conversation(slug)
     participant = _participant(request, conversation)
-    snapshot = selectors.opinion_latest(conversation)
+    snapshot = selectors.opinion_latest_deferred(conversation)
     context: dict[str, Any] = {
         "conversation": conversation,
         "snapshot": snapshot,
-        "stats": selectors.conversation_stats(conversation),
+        "stats": _stats(conversation),
+        "growth": _growth(conversation, public=True),
     }
     if snapshot is None:
         return render(request, "conversations/results.html", context)
-    result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
-    texts = selectors.statement_texts(conversation=conversation)
-    you = str(participant.pk) if participant else None
-    opinion_map = build_map(result, you=you)
+    figures = _Figures(conversation, snapshot)
     your_group = None
-    if you and you in result.get("participants", {}):
-        gid = result["participants"][you].get("group")
-        your_group = group_label(str(gid)) if gid is not None else None
-    groups = []
-    for gid, group in sorted(result.get("groups", {}).items(), key=lambda kv: int(kv[0])):
-        colour = next((g.colour for g in opinion_map.groups if g.id == gid), "#555555")
-        groups.append(
-            {
-                "id": gid,
-                "label": group_label(gid),
-                "size": group["size"],
-                "colour": colour,
-                "representative": _statement_rows(result, texts, group.get("representative", [])),
-            }
-        )
-    statements = result.get("statements", {})
-    by_bridging = sorted(
-        (sid for sid in statements if sid in texts),
-        key=lambda sid: -statements[sid].get("bridging", 0.0),
-    )
-    constituencies = _constituency_table(result, texts, by_bridging[:10])
+    if participant is not None:
+        place = _place_of(conversation, snapshot, participant)
+        if place is not None:
+            your_group = group_label(str(place[2]))
+            figures.map.you = _you_on_map(figures.extent, place[0], place[1])
+    # Every public statement, also those the map does not count yet (no votes when computed).
+    ordered = sorted(figures.texts, key=int)
+    page = Paginator(ordered, STATEMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context.update(figures.context())
     context.update(
         {
-            "map": opinion_map,
-            "groups": groups,
             "your_group": your_group,
-            "consensus_agree": _statement_rows(
-                result, texts, result.get("consensus", {}).get("agree", [])
-            ),
-            "consensus_disagree": _statement_rows(
-                result, texts, result.get("consensus", {}).get("disagree", [])
-            ),
-            "bridging": _statement_rows(result, texts, by_bridging[:10]),
-            "all_statements": _statement_rows(result, texts, sorted(statements, key=int)),
-            "constituencies": constituencies,
-            "min_group_size": result["min_group_size"],
-            "group_votes": _group_votes(result, by_bridging[:10]),
+            "page": page,
+            "all_statements": figures.cards(list(page.object_list)),
+            "map_data": {
+                "cells": reverse(
+                    "conversations:results_cells", kwargs={"slug": slug, "statement": 0}
+                ),
+                "grid": {
+                    "x": MAP_MARGIN,
+                    "y": MAP_MARGIN,
+                    "width": MAP_WIDTH - 2 * MAP_MARGIN,
+                    "height": MAP_HEIGHT - 2 * MAP_MARGIN,
+                },
+                "messages": {
+                    "group": _("Group %(label)s selected: its statements are shown below the map."),
+                    "cells": _(
+                        "On the map: where the %(agree)s participants who agreed (blue squares)"
+                        " and the %(disagree)s who disagreed (hatched squares) sit. Areas with"
+                        " fewer than %(minimum)s of them are not drawn."
+                    ),
+                    "failed": _("The map could not be loaded. Try again later."),
+                },
+                "minimum": figures.result["min_group_size"],
+            },
         }
     )
     return render(request, "conversations/results.html", context)
 
 
-def _percent(counts: dict[str, int]) -> int | None:
-    seen = counts.get("seen", 0)
-    return round(100 * counts.get("agree", 0) / seen) if seen else None
+@require_GET
+def results_cells(request: HttpRequest, slug: str, statement: int) -> JsonResponse:
+    """Where a public statement's agreeing and disagreeing participants sit on the latest map,
+    counted by cells (``selectors.statement_map_cells``); 404 for an unknown statement."""
+    conversation = _conversation(slug)
+    snapshot = selectors.opinion_latest_deferred(conversation)
+    if snapshot is None:
+        raise Http404(_("No opinion map yet."))
+    texts = selectors.statement_texts(conversation=conversation)
+    public = _public_figures(conversation, snapshot, texts)
+    result = public["result"]
+    counts = result.get("statements", {}).get(str(statement))
+    if counts is None:
+        raise Http404(_("No such statement on this map."))
+    cells = selectors.statement_map_cells(
+        conversation=conversation,
+        cells=_participant_cells(conversation, snapshot),
+        statement_id=statement,
+    )
+    return JsonResponse(
+        {
+            **cells,
+            "agree": int(counts.get("agree", 0)),
+            "disagree": int(counts.get("disagree", 0)),
+            "minimum": result["min_group_size"],
+        }
+    )
 
 
-def _group_votes(result: dict[str, Any], sids: list[str]) -> dict[str, list[int | None]]:
-    groups = sorted(result.get("groups", {}).items(), key=lambda kv: int(kv[0]))
-    return {sid: [_percent(g.get("votes", {}).get(sid, {})) for _, g in groups] for sid in sids}
-
-
-def _constituency_table(
-    result: dict[str, Any], texts: dict[str, str], sids: list[str]
-) -> dict[str, Any]:
-    by_class = result.get("attributes", {}).get("constituency", {})
-    labels = {**dict(Constituency.choices), selectors.ATTRIBUTE_OTHER: _("Other")}
-    classes = [c for c in [*Constituency.values, selectors.ATTRIBUTE_OTHER] if c in by_class]
-    return {
-        "columns": [labels[c] for c in classes],
-        "rows": [
-            {
-                "id": sid,
-                "text": texts[sid],
-                "cells": [_percent(by_class[c].get(sid, {})) for c in classes],
-            }
-            for sid in sids
-        ],
+@require_GET
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The conversation report a city can publish: what was asked, who took part, the groups,
+    common ground, the most divisive and the bridging statements, and the method."""
+    conversation = _conversation(slug)
+    snapshot = selectors.opinion_latest_deferred(conversation)
+    stats = _stats(conversation)
+    session = conversation.session
+    context: dict[str, Any] = {
+        "conversation": conversation,
+        "snapshot": snapshot,
+        "stats": stats,
+        "city": session.venue_city if session is not None else None,
+        "method_url": reverse("conversations:method"),
     }
+    if snapshot is not None:
+        figures = _Figures(conversation, snapshot)
+        context.update(figures.context())
+        sizes = figures.result.get("attribute_sizes", {}).get("constituency", {})
+        context["constituency_counts"] = [
+            (label, sizes.get(c, 0)) for c, label, _v in figures.classes
+        ]
+        context["divisive"] = [
+            {**figures.card(item["statement"]), "spread": round(100 * item["spread"])}
+            for item in selectors.statements_divisive(figures.result)
+            if item["statement"] in figures.texts
+        ]
+    return render(request, "conversations/report.html", context)
+
+
+def method(request: HttpRequest) -> HttpResponse:
+    """How the opinion map is computed, in plain words (the long form is docs/analysis.md)."""
+    return render(request, "conversations/method.html", {"min_group_size": settings.MIN_GROUP_SIZE})
 
 
 def _moderation_guard(request: HttpRequest, conversation: Conversation) -> None:
@@ -392,6 +722,7 @@ def moderate(request: HttpRequest, slug: str) -> HttpResponse:
         "seed_form": SeedStatementForm(),
         "stats": selectors.conversation_stats(conversation),
         "log": selectors.moderation_log(conversation=conversation)[:10],
+        "growth": _growth(conversation, public=False),
     }
     return render(request, "conversations/moderate.html", context)
 
