@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.test import Client
@@ -116,3 +118,43 @@ def test_report_without_map_says_what_will_come(settings):
 def test_method_page_in_french():
     page = Client().get("/fr/conversations/method/").content.decode()
     assert "Comment la carte des opinions est établie" in page
+
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext (Debian package poppler-utils) is needed to read the PDF's text",
+)
+
+
+def pdf_text(document: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(document)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return " ".join(text.split())
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("prefix", ["", "/fr"])
+def test_report_pdf_opens_with_the_report_sections(conversation, prefix, tmp_path):
+    response = Client().get(f"{prefix}/conversations/healthy-cities/report.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    lang = prefix.strip("/") or "en"
+    assert f"healthy-cities-report-{lang}.pdf" in response["Content-Disposition"]
+    text = pdf_text(response.content, tmp_path)
+    for heading in HEADINGS[prefix]:
+        assert heading in text, heading
+    assert "How should our streets change?" in text
+    # The screen-only links (interactive results, take part) are not printed.
+    assert "Interactive results" not in text
+
+
+def test_report_links_its_pdf(conversation):
+    page = Client().get("/conversations/healthy-cities/report/").content.decode()
+    assert 'href="/conversations/healthy-cities/report.pdf"' in page
+
+
+def test_report_pdf_of_an_unknown_conversation_is_404(conversation):
+    assert Client().get("/conversations/nowhere/report.pdf").status_code == 404

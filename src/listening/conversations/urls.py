@@ -18,6 +18,7 @@ urlpatterns = [
         name="results_cells",
     ),
     path("<slug:slug>/report/", views.report, name="report"),
+    path("<slug:slug>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/moderate/", views.moderate, name="moderate"),
     path("<slug:slug>/moderate/seed/", views.seed, name="seed"),
     path("<slug:slug>/moderate/status/", views.open_close, name="open_close"),

@@ -7,6 +7,7 @@ identified by a signed cookie holding their per-conversation token.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -52,6 +55,7 @@ from listening.conversations.opinion_map import HEIGHT as MAP_HEIGHT
 from listening.conversations.opinion_map import MARGIN as MAP_MARGIN
 from listening.conversations.opinion_map import WIDTH as MAP_WIDTH
 from listening.conversations.opinion_map import MapPoint, OpinionMap, build_map, group_label
+from listening.pdf import html_to_pdf
 
 COOKIE_SALT = "listening.conversations.participant"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365
@@ -654,6 +658,39 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     """The conversation report a city can publish: what was asked, who took part, the groups,
     common ground, the most divisive and the bridging statements, and the method."""
     conversation = _conversation(slug)
+    return render(request, "conversations/report.html", _report_context(conversation))
+
+
+REPORT_CSS = [
+    Path(__file__).resolve().parent / "static" / "conversations" / name
+    for name in ("conversations.css", "report-print.css")
+]
+
+
+@require_GET
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The conversation report as a PDF (WeasyPrint, through ``listening.pdf``), in the
+    reader's language. Drawn once per opinion map, published statements and language."""
+    conversation = _conversation(slug)
+    context = _report_context(conversation)
+    snapshot = context["snapshot"]
+    language = get_language()
+    key = "conversation-report-pdf:{}:{}:{}:{}".format(
+        conversation.pk, snapshot.pk if snapshot else 0, context["stats"]["approved"], language
+    )
+    document = cache.get(key)
+    if document is None:
+        context["stylesheets"] = [path.as_uri() for path in REPORT_CSS]
+        html = render_to_string("conversations/report_pdf.html", context, request=request)
+        document = html_to_pdf(html)
+        cache.set(key, document, 3600)
+    response = HttpResponse(document, content_type="application/pdf")
+    filename = f"{conversation.slug}-report-{language}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _report_context(conversation: Conversation) -> dict[str, Any]:
     snapshot = selectors.opinion_latest_deferred(conversation)
     stats = _stats(conversation)
     session = conversation.session
@@ -676,7 +713,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             for item in selectors.statements_divisive(figures.result)
             if item["statement"] in figures.texts
         ]
-    return render(request, "conversations/report.html", context)
+    return context
 
 
 def method(request: HttpRequest) -> HttpResponse:

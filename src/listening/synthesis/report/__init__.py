@@ -2,7 +2,7 @@
 
 ``data`` reads what the report shows through the apps' selectors, ``charts`` draws its charts
 with matplotlib, ``render`` writes the HTML from a template and lays out the PDF with
-WeasyPrint (``listening.public.pdf.html_to_pdf``).
+WeasyPrint (``listening.pdf.html_to_pdf``).
 """
 
 from listening.synthesis.report.data import ReportError, report_data, report_target

@@ -1,4 +1,4 @@
-"""The report as HTML (a Django template) and as PDF (``listening.public.pdf.html_to_pdf``)."""
+"""The report as HTML (a Django template) and as PDF (``listening.pdf.html_to_pdf``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from listening.programmes.models import ListeningSession, Programme
-from listening.public.pdf import html_to_pdf
+from listening.pdf import html_to_pdf
 from listening.synthesis.report import charts
 from listening.synthesis.report.data import ReportData, ReportError, report_data
 
