@@ -277,9 +277,11 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if snapshot is None:
         return render(request, "conversations/results.html", context)
-    result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
-    texts = selectors.statement_texts(conversation=conversation)
     you = str(participant.pk) if participant else None
+    result = selectors.opinion_public(
+        conversation=conversation, snapshot=snapshot, positions_of=[you] if you else []
+    )
+    texts = selectors.statement_texts(conversation=conversation)
     opinion_map = build_map(result, you=you)
     your_group = None
     if you and you in result.get("participants", {}):
