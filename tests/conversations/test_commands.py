@@ -1,4 +1,5 @@
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,59 @@ def test_import_strips_bidi_controls_from_statement_text(tmp_path):
     (tmp_path / "votes.csv").write_text(VOTES_CSV, encoding="utf-8")
     _import(tmp_path, "clean")
     assert Statement.objects.get(external_id=0).text == "More shade in streets."
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@needs_opendata
+def test_import_without_a_terminal_prints_only_the_final_line(capsys):
+    out = io.StringIO()
+    call_command(
+        "import-polis",
+        str(OPENDATA / "london.youth.policing"),
+        "--conversation",
+        "ldn",
+        "--no-map",
+        stdout=out,
+    )
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Imported 'ldn'")
+    assert capsys.readouterr().err == ""
+    conversation = Conversation.objects.get(slug="ldn")
+    export = read_polis_export(OPENDATA / "london.youth.policing")
+    assert conversation.votes.count() == export.n_votes
+
+
+@needs_opendata
+def test_import_on_a_terminal_shows_a_progress_bar(capsys):
+    call_command(
+        "import-polis",
+        str(OPENDATA / "london.youth.policing"),
+        "--conversation",
+        "ldn",
+        "--no-map",
+        stdout=_Terminal(),
+    )
+    assert "Writing votes" in capsys.readouterr().err
+
+
+@needs_opendata
+def test_import_keeps_vote_timestamps_and_first_vote_order():
+    _import(OPENDATA / "london.youth.policing", "ldn")
+    export = read_polis_export(OPENDATA / "london.youth.policing")
+    first = export.votes[0]
+    vote = Vote.objects.filter(conversation__slug="ldn").order_by("id").first()
+    assert (_polis_id(vote.participant.xid), vote.statement.external_id) == (
+        first.participant,
+        first.statement,
+    )
+    assert int(vote.updated_at.timestamp() * 1000) == first.timestamp
+    order = list(
+        Participant.objects.filter(conversation__slug="ldn")
+        .order_by("id")
+        .values_list("xid", flat=True)
+    )
+    assert [_polis_id(x) for x in order[:5]] == export.participant_order()[:5]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
+
+from tqdm import tqdm
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -47,6 +50,20 @@ class Command(BaseCommand):
             export = read_polis_export(options["dir"], strict=True)
         except PolisExportError as exc:
             raise CommandError(f"{exc} — nothing was imported.") from None
+        # A progress bar on a terminal only; piped or logged output gets the final line alone.
+        bar = tqdm(
+            total=export.n_votes,
+            unit=" votes",
+            unit_scale=True,
+            desc="Writing votes",
+            file=sys.stderr,
+            disable=not self.stdout.isatty(),
+            leave=False,
+        )
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
         try:
             conversation = services.conversation_import_polis(
                 export=export,
@@ -54,9 +71,12 @@ class Command(BaseCommand):
                 closed=options["closed"],
                 topic=options["topic"],
                 session=session,
+                progress=progress,
             )
         except services.ConversationError as exc:
             raise CommandError(f"{exc.message} Nothing was imported.") from None
+        finally:
+            bar.close()
         self.stdout.write(
             f"Imported {conversation.slug!r}: {conversation.statements.count()} statements, "
             f"{conversation.participants.count()} participants, {conversation.votes.count()} "
