@@ -321,13 +321,14 @@ def test_import_on_a_terminal_shows_a_progress_bar(capsys):
 def test_import_keeps_vote_timestamps_and_first_vote_order():
     _import(OPENDATA / "london.youth.policing", "ldn")
     export = read_polis_export(OPENDATA / "london.youth.policing")
-    first = export.votes[0]
-    vote = Vote.objects.filter(conversation__slug="ldn").order_by("id").first()
-    assert (_polis_id(vote.participant.xid), vote.statement.external_id) == (
-        first.participant,
-        first.statement,
-    )
-    assert int(vote.updated_at.timestamp() * 1000) == first.timestamp
+    for first in export.votes[:: max(1, len(export.votes) // 50)]:
+        vote = Vote.objects.get(
+            conversation__slug="ldn",
+            participant__xid=f"polis-{first.participant}",
+            statement__external_id=first.statement,
+        )
+        assert vote.value == first.value
+        assert int(vote.updated_at.timestamp() * 1000) == first.timestamp
     order = list(
         Participant.objects.filter(conversation__slug="ldn")
         .order_by("id")

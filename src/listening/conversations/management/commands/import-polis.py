@@ -6,9 +6,8 @@ import sys
 import time
 from typing import Any
 
-from tqdm import tqdm
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from listening.analysis import PolisExportError, read_polis_export
 from listening.conversations import services
