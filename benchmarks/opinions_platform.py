@@ -117,7 +117,9 @@ def child_refresh(slug: str, new_votes: int) -> dict[str, Any]:
     others = Participant.objects.in_bulk(chosen)
     for pid in chosen:
         sid = int(statements[int(rng.integers(0, min(200, len(statements))))])
-        services.vote_cast(participant=others[pid], statement_id=sid, value=int(rng.integers(-1, 2)))
+        services.vote_cast(
+            participant=others[pid], statement_id=sid, value=int(rng.integers(-1, 2))
+        )
     cast = time.perf_counter() - t
     t = time.perf_counter()
     snapshot = opinion_refresh(conversation_id=conversation.pk)
