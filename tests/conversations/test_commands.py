@@ -335,3 +335,33 @@ def test_import_keeps_vote_timestamps_and_first_vote_order():
         .values_list("xid", flat=True)
     )
     assert [_polis_id(x) for x in order[:5]] == export.participant_order()[:5]
+
+
+@pytest.mark.parametrize(
+    ("moderated", "message"),
+    [
+        ("1", "too few participants or votes to tell opinion groups apart yet (1 participants"),
+        ("-1", "every voted statement is moderated"),
+    ],
+)
+def test_import_one_participant_or_all_moderated_out_says_why_there_is_no_map(
+    tmp_path, moderated, message
+):
+    _write(
+        tmp_path,
+        "comments.csv",
+        [["comment-id", "moderated"], ["0", moderated], ["1", moderated]],
+    )
+    _write(
+        tmp_path,
+        "votes.csv",
+        [
+            ["timestamp", "comment-id", "voter-id", "vote"],
+            ["1", "0", "7", "1"],
+            ["2", "1", "7", "-1"],
+        ],
+    )
+    out = io.StringIO()
+    call_command("import-polis", str(tmp_path), "--conversation", "lonely", stdout=out)
+    assert message in out.getvalue()
+    assert Vote.objects.filter(conversation__slug="lonely").count() == 2

@@ -84,7 +84,19 @@ class Command(BaseCommand):
         )
         if not options["no_map"]:
             snapshot = services.opinion_refresh(conversation_id=conversation.pk)
-            if snapshot is not None:
+            if snapshot is None:
+                self.stdout.write(
+                    "No opinion map: no approved or pending statement has votes "
+                    "(every voted statement is moderated out)."
+                )
+            elif len(snapshot.result.get("groups", {})) < 2:
+                self.stdout.write(
+                    "Opinion map: too few participants or votes to tell opinion groups apart "
+                    f"yet ({snapshot.participant_count} participants, "
+                    f"{snapshot.result.get('n_in_conversation', 0)} with enough votes to be "
+                    f"grouped), computed in {snapshot.seconds:.1f} s."
+                )
+            else:
                 self.stdout.write(
                     f"Opinion map: {len(snapshot.result.get('groups', {}))} groups, "
                     f"computed in {snapshot.seconds:.1f} s."
