@@ -51,6 +51,14 @@ TARGETS = {
 
 
 def _peak_mb() -> float:
+    """Peak RSS of this process: VmHWM (ru_maxrss survives exec, so it would count the parent
+    that forked this child)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from listening.analysis import (
@@ -78,7 +78,9 @@ def conversation_import_polis(
         )
     summary = export.summary
     stamps = [c.created for c in export.comments if c.created is not None]
-    stamps += [v.timestamp for v in export.votes if v.timestamp is not None]
+    vote_stamps = export.vote_columns.timestamp
+    if vote_stamps is not None and len(vote_stamps):
+        stamps.append(int(vote_stamps.min()))
     opened = _from_ms(min(stamps)) if stamps else None
     if conversation is None:
         conversation = Conversation(slug=slug)
@@ -139,7 +141,7 @@ def conversation_import_polis(
             )
         )
     known = {c.id for c in export.comments}
-    for sid in sorted({v.statement for v in export.votes} - known, key=str):
+    for sid in sorted(set(export.vote_columns.statement_ids) - known, key=str):
         if isinstance(sid, bool) or not isinstance(sid, int) or sid < 0:
             raise ConversationError(f"votes: comment-id {sid!r} is not a whole number.")
         text = f"(statement {sid} is not in comments.csv)"
@@ -190,6 +192,7 @@ def _votes_insert(
     table = connection.ops.quote_name(Vote._meta.db_table)
     columns = "conversation_id, participant_id, statement_id, value, created_at, updated_at"
     done = 0
+    replica = False
     for lo in range(0, total, _VOTE_BATCH):
         take = order[lo : lo + _VOTE_BATCH]
         stamps = (
@@ -207,6 +210,8 @@ def _votes_insert(
             strict=True,
         )
         if connection.vendor == "postgresql":
+            if lo == 0:
+                replica = _foreign_key_checks_off()
             _copy_votes(table, columns, conversation.pk, rows)
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
@@ -224,6 +229,22 @@ def _votes_insert(
         done += len(take)
         if progress is not None:
             progress(done, total)
+    if connection.vendor == "postgresql" and total and replica:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def _foreign_key_checks_off() -> bool:
+    """On PostgreSQL, skip the per-row foreign-key triggers for the votes of this transaction
+    (as ``pg_restore --disable-triggers`` does): every participant and statement id was
+    created just above, in this transaction. Needs a role allowed to set
+    ``session_replication_role`` (a superuser); otherwise the checks run as usual."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        return False
+    return True
 
 
 def _sqlite_rows(
