@@ -170,6 +170,25 @@ def child_page(slug: str, token: str) -> dict[str, Any]:
             out["participant_sees_position"] = b'data-you="true"' in response.content
         out[f"page_{who}_ms"] = 1000 * statistics.median(times)
         out["page_kb"] = len(response.content) / 1024
+    # Where the page's time goes: the map it draws (snapshot → drawn points and the viewer's
+    # position) and the conversation's live counts (participants, voters, votes).
+    from listening.conversations import selectors
+    from listening.conversations.opinion_map import build_map
+
+    parts: dict[str, list[float]] = {"page_map_ms": [], "page_counts_ms": []}
+    for _ in range(5):
+        t = time.perf_counter()
+        snapshot = selectors.opinion_latest(conversation)
+        assert snapshot is not None
+        result = selectors.opinion_public(
+            conversation=conversation, snapshot=snapshot, positions_of=["1"]
+        )
+        build_map(result, you="1")
+        parts["page_map_ms"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        selectors.conversation_stats(conversation)
+        parts["page_counts_ms"].append(time.perf_counter() - t)
+    out.update({k: 1000 * statistics.median(v) for k, v in parts.items()})
     return out
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from listening.analysis.routing import priority
@@ -361,9 +361,9 @@ def conversation_stats(conversation: Conversation) -> dict[str, Any]:
     statements = {s: by_status.get(s, 0) for s in StatementStatus.values}
     return {
         "participants": Participant.objects.filter(conversation=conversation).count(),
-        "voters": Vote.objects.filter(conversation=conversation)
-        .values("participant_id")
-        .distinct()
+        # Participants with a vote (one index probe each), not DISTINCT over every vote.
+        "voters": Participant.objects.filter(conversation=conversation)
+        .filter(Exists(Vote.objects.filter(participant=OuterRef("pk"))))
         .count(),
         "votes": Vote.objects.filter(conversation=conversation).count(),
         "statements": statements,
