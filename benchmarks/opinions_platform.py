@@ -86,9 +86,14 @@ def child_map(slug: str) -> dict[str, Any]:
     snapshot = opinion_refresh(conversation_id=conversation.pk)
     seconds = time.perf_counter() - t
     assert snapshot is not None
+    peak = _peak_mb()
+    t = time.perf_counter()
+    vote_cache.votes_read(conversation, use_cache=False)
+    full_read = time.perf_counter() - t
     return {
         "first_map_s": seconds,
-        "first_map_rss_mb": _peak_mb(),
+        "full_read_s": full_read,
+        "first_map_rss_mb": peak,
         "rss_before_mb": base,
         "groups": len(snapshot.result["groups"]),
         "snapshot_positions_mb": len(bytes(snapshot.positions)) / 1e6,
@@ -133,11 +138,20 @@ def child_refresh(slug: str, new_votes: int) -> dict[str, Any]:
     snapshot = opinion_refresh(conversation_id=conversation.pk)
     seconds = time.perf_counter() - t
     assert snapshot is not None
+    peak = _peak_mb()
+    from listening.conversations import vote_cache
+
+    # The same incremental read again (the new votes are still within the overlap window).
+    t = time.perf_counter()
+    table = vote_cache.votes_read(conversation)
+    incremental = time.perf_counter() - t
     return {
+        "incremental_read_s": incremental,
+        "incremental_read_how": table.how,
         "votes_cast": new_votes,
         "cast_s": cast,
         "refresh_s": seconds,
-        "refresh_rss_mb": _peak_mb(),
+        "refresh_rss_mb": peak,
         "token": token,
     }
 
