@@ -224,7 +224,7 @@ def _votes_insert(
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",
-                    _sqlite_rows(conversation.pk, rows),
+                    list(_sqlite_rows(conversation.pk, rows)),
                 )
         done += len(take)
         if progress is not None:
