@@ -5,6 +5,7 @@ from django.utils import translation
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OPINION_CACHE_DIR = tmp_path / "opinion-votes"
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,90 @@ def test_import_strips_bidi_controls_from_statement_text(tmp_path):
     (tmp_path / "votes.csv").write_text(VOTES_CSV, encoding="utf-8")
     _import(tmp_path, "clean")
     assert Statement.objects.get(external_id=0).text == "More shade in streets."
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@needs_opendata
+def test_import_without_a_terminal_prints_only_the_final_line(capsys):
+    out = io.StringIO()
+    call_command(
+        "import-polis",
+        str(OPENDATA / "london.youth.policing"),
+        "--conversation",
+        "ldn",
+        "--no-map",
+        stdout=out,
+    )
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Imported 'ldn'")
+    assert capsys.readouterr().err == ""
+    conversation = Conversation.objects.get(slug="ldn")
+    export = read_polis_export(OPENDATA / "london.youth.policing")
+    assert conversation.votes.count() == export.n_votes
+
+
+@needs_opendata
+def test_import_on_a_terminal_shows_a_progress_bar(capsys):
+    call_command(
+        "import-polis",
+        str(OPENDATA / "london.youth.policing"),
+        "--conversation",
+        "ldn",
+        "--no-map",
+        stdout=_Terminal(),
+    )
+    assert "Writing votes" in capsys.readouterr().err
+
+
+@needs_opendata
+def test_import_keeps_vote_timestamps_and_first_vote_order():
+    _import(OPENDATA / "london.youth.policing", "ldn")
+    export = read_polis_export(OPENDATA / "london.youth.policing")
+    for first in export.votes[:: max(1, len(export.votes) // 50)]:
+        vote = Vote.objects.get(
+            conversation__slug="ldn",
+            participant__xid=f"polis-{first.participant}",
+            statement__external_id=first.statement,
+        )
+        assert vote.value == first.value
+        assert int(vote.updated_at.timestamp() * 1000) == first.timestamp
+    order = list(
+        Participant.objects.filter(conversation__slug="ldn")
+        .order_by("id")
+        .values_list("xid", flat=True)
+    )
+    assert [_polis_id(x) for x in order[:5]] == export.participant_order()[:5]
+
+
+@pytest.mark.parametrize(
+    ("moderated", "message"),
+    [
+        ("1", "too few participants or votes to tell opinion groups apart yet (1 participants"),
+        ("-1", "every voted statement is moderated"),
+    ],
+)
+def test_import_one_participant_or_all_moderated_out_says_why_there_is_no_map(
+    tmp_path, moderated, message
+):
+    _write(
+        tmp_path,
+        "comments.csv",
+        [["comment-id", "moderated"], ["0", moderated], ["1", moderated]],
+    )
+    _write(
+        tmp_path,
+        "votes.csv",
+        [
+            ["timestamp", "comment-id", "voter-id", "vote"],
+            ["1", "0", "7", "1"],
+            ["2", "1", "7", "-1"],
+        ],
+    )
+    out = io.StringIO()
+    call_command("import-polis", str(tmp_path), "--conversation", "lonely", stdout=out)
+    assert message in out.getvalue()
+    assert Vote.objects.filter(conversation__slug="lonely").count() == 2

@@ -97,7 +97,8 @@ def test_results_bars_per_group_match_the_groups_votes(conversation):
     groups = snapshot.result["groups"]
     assert len(groups) == 2
     members: dict[str, list[int]] = {}
-    for pid, p in snapshot.result["participants"].items():
+    public = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
+    for pid, p in public["participants"].items():
         if p["group"] is not None:
             members.setdefault(str(p["group"]), []).append(int(pid))
     for statement in statements:

@@ -15,9 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from listening.conversations.models import OpinionSnapshot
+from listening.pdf import RefusedURL, html_to_pdf, local_path
 from listening.people.models import PersonKind
 from listening.programmes.models import Axis, Participation, Role
-from listening.pdf import RefusedURL, html_to_pdf, local_path
 from listening.synthesis.models import CommitmentStatus, KeyMessageStatus
 from listening.synthesis.report import report_data
 from listening.voices.models import VoiceStatus

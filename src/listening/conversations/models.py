@@ -358,7 +358,11 @@ class Vote(models.Model):
                 condition=models.Q(value__in=[-1, 0, 1]), name="vote_value_valid"
             ),
         ]
-        indexes = [models.Index(fields=["conversation", "statement"])]
+        indexes = [
+            models.Index(fields=["conversation", "statement"]),
+            # The opinion map reads only the votes changed since its last read (vote_cache).
+            models.Index(fields=["conversation", "updated_at"], name="vote_conversation_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_id} → {self.statement_id}: {self.value}"
@@ -373,8 +377,13 @@ class OpinionSnapshot(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
     vote_count = models.PositiveIntegerField(default=0)
     participant_count = models.PositiveIntegerField(default=0)
+    # The summary (groups, representative statements, consensus, statement figures, the drawn
+    # map); a snapshot stored before ``positions`` existed also holds every participant here.
     result = models.JSONField(default=dict)
     state = models.JSONField(default=dict, help_text="k-smoothing and warm-start state")
+    # Every participant's position, group and membership as compact arrays (opinion_map.py,
+    # ``positions_pack``); the warm-start state's member lists are read from them too.
+    positions = models.BinaryField(null=True, blank=True, editable=False)
     # Polis routing priority per statement id, so choosing the next statement reads no votes.
     priorities = models.JSONField(default=dict, blank=True)
     seconds = models.FloatField(default=0)

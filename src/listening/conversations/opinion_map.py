@@ -3,13 +3,22 @@
 Only presentation: positions come from the snapshot that listening.analysis computed. Large
 conversations are thinned to a fixed number of points per group so the page stays light; the
 groups' sizes and centres always count everyone.
+
+A snapshot keeps every participant's position as compact arrays (``positions_pack``: int64
+ids, float32 x and y, int8 group, a membership flag), and, in its JSON summary, the drawn map
+(``map_summary``: the thinned points, each group's hull, centre and size, the bounds). The
+results page reads the summary and, for the participant looking at it, one position.
 """
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 WIDTH, HEIGHT, MARGIN = 640, 420, 24
 MAX_POINTS = 1500
@@ -73,7 +82,164 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return lower[:-1] + upper[:-1]
 
 
+@dataclass
+class Positions:
+    """Every participant of a map: ``ids`` sorted, ``xy`` float32, ``group`` (-1: none)."""
+
+    ids: npt.NDArray[np.int64]
+    xy: npt.NDArray[np.float32]
+    group: npt.NDArray[np.int8]
+    in_conversation: npt.NDArray[np.bool_]
+
+    @classmethod
+    def from_arrays(cls, ids: Any, xy: Any, group: Any, in_conversation: Any) -> Positions:
+        ids = np.asarray(ids, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        return cls(
+            ids=ids[order],
+            xy=np.asarray(xy, dtype=np.float32).reshape(-1, 2)[order],
+            group=np.asarray(group, dtype=np.int8)[order],
+            in_conversation=np.asarray(in_conversation, dtype=bool)[order],
+        )
+
+    @classmethod
+    def from_participants(cls, participants: dict[str, dict[str, Any]]) -> Positions:
+        """From the JSON shape of a snapshot stored before positions were compact."""
+        keys = [k for k in participants if str(k).lstrip("-").isdigit()]
+        items = [participants[k] for k in keys]
+        return cls.from_arrays(
+            [int(k) for k in keys],
+            [(float(p.get("x", 0.0)), float(p.get("y", 0.0))) for p in items] or np.empty((0, 2)),
+            [-1 if p.get("group") is None else int(p["group"]) for p in items],
+            [bool(p.get("in_conversation")) for p in items],
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _item(self, i: int) -> dict[str, Any]:
+        g = int(self.group[i])
+        return {
+            "x": float(self.xy[i, 0]),
+            "y": float(self.xy[i, 1]),
+            "group": None if g < 0 else g,
+            "in_conversation": bool(self.in_conversation[i]),
+        }
+
+    def get(self, pid: Any) -> dict[str, Any] | None:
+        """One participant's entry, in the JSON shape (None when not in the map)."""
+        try:
+            key = int(pid)
+        except (TypeError, ValueError):
+            return None
+        i = int(np.searchsorted(self.ids, key))
+        if i < len(self.ids) and int(self.ids[i]) == key:
+            return self._item(i)
+        return None
+
+    def to_dict(self, only: Any = None) -> dict[str, dict[str, Any]]:
+        """The JSON shape {participant id: {x, y, group, in_conversation}}: everyone, or the
+        ids in ``only``."""
+        if only is not None:
+            out = {}
+            for pid in only:
+                item = self.get(pid)
+                if item is not None:
+                    out[str(pid)] = item
+            return out
+        xs = self.xy[:, 0].tolist()
+        ys = self.xy[:, 1].tolist()
+        groups = self.group.tolist()
+        flags = self.in_conversation.tolist()
+        return {
+            str(pid): {
+                "x": x,
+                "y": y,
+                "group": None if g < 0 else g,
+                "in_conversation": f,
+            }
+            for pid, x, y, g, f in zip(self.ids.tolist(), xs, ys, groups, flags, strict=True)
+        }
+
+
+def positions_pack(positions: Positions) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        ids=positions.ids,
+        xy=positions.xy,
+        group=positions.group,
+        in_conversation=positions.in_conversation,
+    )
+    return buffer.getvalue()
+
+
+def positions_unpack(data: bytes | memoryview) -> Positions:
+    with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as f:
+        return Positions(
+            ids=f["ids"].astype(np.int64),
+            xy=f["xy"].astype(np.float32).reshape(-1, 2),
+            group=f["group"].astype(np.int8),
+            in_conversation=f["in_conversation"].astype(bool),
+        )
+
+
+def map_summary(positions: Positions, seed: int = 0) -> dict[str, Any]:
+    """What the results page draws, computed once per snapshot: at most ``MAX_POINTS`` points
+    (a fixed share per group, drawn at random), and every group's size, centre and hull, which
+    count everyone; in the map's own coordinates, with their bounds."""
+    placed = positions.group >= 0
+    xy = positions.xy[placed].astype(np.float64)
+    groups = positions.group[placed].astype(np.int64)
+    if not len(xy):
+        return {"total": 0, "bounds": [0.0, 1.0, 0.0, 1.0], "points": [], "groups": {}}
+    bounds = [float(xy[:, 0].min()), float(xy[:, 0].max())]
+    bounds += [float(xy[:, 1].min()), float(xy[:, 1].max())]
+    present = sorted(set(groups.tolist()))
+    per_group = max(1, MAX_POINTS // len(present))
+    rng = np.random.default_rng(seed)
+    points: list[list[float]] = []
+    summary_groups: dict[str, Any] = {}
+    for g in present:
+        members = xy[groups == g]
+        if len(members) > per_group:
+            drawn = members[np.sort(rng.choice(len(members), per_group, replace=False))]
+        else:
+            drawn = members
+        points += [[round(float(x), 5), round(float(y), 5), g] for x, y in drawn]
+        hull = _hull([(float(x), float(y)) for x, y in _hull_candidates(members)])
+        summary_groups[str(g)] = {
+            "size": len(members),
+            "centre": [float(members[:, 0].mean()), float(members[:, 1].mean())],
+            "hull": [[round(x, 5), round(y, 5)] for x, y in hull],
+        }
+    return {"total": len(xy), "bounds": bounds, "points": points, "groups": summary_groups}
+
+
+def _hull_candidates(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Points that may be on the convex hull: a fine grid of distinct positions (the hull of
+    a million points needs only their outline)."""
+    if len(points) <= 5000:
+        return points
+    rounded = np.unique(np.round(points, 4), axis=0)
+    if len(rounded) <= 20000:
+        return rounded
+    # Per column of a 512-wide grid, the lowest and highest point bound the hull.
+    x = rounded[:, 0]
+    span = (x.max() - x.min()) or 1.0
+    column = np.minimum(((x - x.min()) / span * 512).astype(np.int64), 511)
+    order = np.lexsort((rounded[:, 1], column))
+    col_sorted = column[order]
+    starts = np.flatnonzero(np.r_[True, col_sorted[1:] != col_sorted[:-1]])
+    ends = np.r_[starts[1:], len(order)] - 1
+    return rounded[np.r_[order[starts], order[ends]]]
+
+
 def build_map(result: dict[str, Any], you: str | None = None, seed: int = 0) -> OpinionMap:
+    """The drawn map: from the snapshot's stored ``map`` summary when there is one (only the
+    participant ``you`` is looked up in ``participants``), else from every participant."""
+    if "map" in result:
+        return _build_from_summary(result["map"], result.get("participants", {}), you)
     participants: dict[str, dict[str, Any]] = result.get("participants", {})
     placed = {pid: p for pid, p in participants.items() if p.get("group") is not None}
     opinion_map = OpinionMap(total=len(placed))
@@ -115,5 +281,42 @@ def build_map(result: dict[str, Any], you: str | None = None, seed: int = 0) -> 
     opinion_map.shown = len(opinion_map.points)
     if you is not None and you in placed:
         x, y = scale(placed[you]["x"], placed[you]["y"])
+        opinion_map.you = MapPoint(x, y, "#000000")
+    return opinion_map
+
+
+def _build_from_summary(
+    summary: dict[str, Any], participants: dict[str, dict[str, Any]], you: str | None
+) -> OpinionMap:
+    opinion_map = OpinionMap(total=int(summary.get("total", 0)))
+    if not opinion_map.total:
+        return opinion_map
+    x0, x1, y0, y1 = (float(b) for b in summary["bounds"])
+    sx = (WIDTH - 2 * MARGIN) / ((x1 - x0) or 1.0)
+    sy = (HEIGHT - 2 * MARGIN) / ((y1 - y0) or 1.0)
+
+    def scale(x: float, y: float) -> tuple[float, float]:
+        return round(MARGIN + (x - x0) * sx, 1), round(HEIGHT - MARGIN - (y - y0) * sy, 1)
+
+    for x, y, g in summary.get("points", []):
+        sx_, sy_ = scale(x, y)
+        opinion_map.points.append(MapPoint(sx_, sy_, PALETTE[int(g) % len(PALETTE)]))
+    for gid, group in sorted(summary.get("groups", {}).items(), key=lambda kv: int(kv[0])):
+        cx, cy = scale(*group["centre"])
+        opinion_map.groups.append(
+            MapGroup(
+                id=gid,
+                label=group_label(gid),
+                size=int(group["size"]),
+                colour=PALETTE[int(gid) % len(PALETTE)],
+                x=cx,
+                y=cy,
+                hull=" ".join("{},{}".format(*scale(x, y)) for x, y in group["hull"]),
+            )
+        )
+    opinion_map.shown = len(opinion_map.points)
+    mine = participants.get(you) if you is not None else None
+    if mine is not None and mine.get("group") is not None:
+        x, y = scale(float(mine["x"]), float(mine["y"]))
         opinion_map.you = MapPoint(x, y, "#000000")
     return opinion_map

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from listening.analysis.routing import priority
@@ -22,6 +23,11 @@ from listening.conversations.models import (
     Statement,
     StatementStatus,
     Vote,
+)
+from listening.conversations.opinion_map import (
+    Positions,
+    map_summary,
+    positions_unpack,
 )
 from listening.conversations.tokens import token_hash, token_is_well_formed
 
@@ -70,11 +76,25 @@ def participant_votes(*, participant: Participant) -> dict[int, int]:
 
 
 def opinion_latest(conversation: Conversation) -> OpinionSnapshot | None:
+    """The newest snapshot; its compact ``positions`` are read only when asked for."""
     return (
         OpinionSnapshot.objects.filter(conversation=conversation)
+        .defer("positions")
         .order_by("-computed_at", "-id")
         .first()
     )
+
+
+def snapshot_positions(snapshot: OpinionSnapshot) -> Positions | None:
+    """Every participant's position in the snapshot, whichever way it was stored (compact
+    arrays, or one JSON object per participant in ``result`` before they were); None when
+    the stored arrays cannot be read."""
+    if snapshot.positions is not None:
+        try:
+            return positions_unpack(snapshot.positions)
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile):
+            return None
+    return Positions.from_participants((snapshot.result or {}).get("participants", {}))
 
 
 def statement_next(*, participant: Participant) -> Statement | None:
@@ -264,8 +284,19 @@ def _item_id(item: Any) -> str:
     return str(item["statement"] if isinstance(item, dict) else item)
 
 
-def opinion_public(*, conversation: Conversation, snapshot: OpinionSnapshot) -> dict[str, Any]:
+def opinion_public(
+    *,
+    conversation: Conversation,
+    snapshot: OpinionSnapshot,
+    positions_of: Collection[str] | None = None,
+) -> dict[str, Any]:
     """The snapshot's opinion map as the public may see it, whatever was stored.
+
+    ``participants`` holds every participant's position (the API's shape), or, when
+    ``positions_of`` lists participant ids, only theirs (the results page: it draws the
+    thinned points of ``map`` and the viewer's own position, and reads nothing else).
+    ``map`` is what the page draws (``opinion_map.map_summary``), ``n_participants`` how
+    many participants the map places.
 
     Statements are filtered by their status *now*: one rejected (or, in pre-moderation, not
     yet approved) after the map was computed is gone from statements, groups' votes and
@@ -300,8 +331,18 @@ def opinion_public(*, conversation: Conversation, snapshot: OpinionSnapshot) -> 
         for gid, group in result.get("groups", {}).items()
     }
     out["consensus"] = {k: items(v) for k, v in result.get("consensus", {}).items()}
+    # A snapshot stored before positions were compact has every participant in ``result``.
+    if positions_of is not None or "participants" not in result or "map" not in result:
+        positions = snapshot_positions(snapshot)
+        if positions is None:
+            positions = Positions.from_arrays([], np.empty((0, 2)), [], [])
+        if positions_of is not None or "participants" not in result:
+            out["participants"] = positions.to_dict(only=positions_of)
+        if "map" not in result:
+            out["map"] = map_summary(positions)
+        out.setdefault("n_participants", len(positions))
     minimum = settings.MIN_GROUP_SIZE
-    total = len(result.get("participants", {}))
+    total = int(out.get("n_participants", len(result.get("participants", {}))))
     attributes: dict[str, Any] = {}
     sizes: dict[str, dict[str, int]] = {}
     withheld: dict[str, int] = {}
@@ -372,9 +413,9 @@ def conversation_stats(conversation: Conversation) -> dict[str, Any]:
     statements = {s: by_status.get(s, 0) for s in StatementStatus.values}
     return {
         "participants": Participant.objects.filter(conversation=conversation).count(),
-        "voters": Vote.objects.filter(conversation=conversation)
-        .values("participant_id")
-        .distinct()
+        # Participants with a vote (one index probe each), not DISTINCT over every vote.
+        "voters": Participant.objects.filter(conversation=conversation)
+        .filter(Exists(Vote.objects.filter(participant=OuterRef("pk"))))
         .count(),
         "votes": Vote.objects.filter(conversation=conversation).count(),
         "statements": statements,
@@ -444,12 +485,13 @@ def polis_export_data(conversation: Conversation) -> dict[str, Any]:
     snapshot = opinion_latest(conversation)
     groups: dict[Any, int | None] = dict.fromkeys(participant_ids.values())
     n_groups = 0
-    if snapshot is not None:
+    positions = snapshot_positions(snapshot) if snapshot is not None else None
+    if snapshot is not None and positions is not None:
         n_groups = len(snapshot.result.get("groups", {}))
-        for key, item in snapshot.result.get("participants", {}).items():
-            pid = participant_ids.get(int(key))
+        for key, g in zip(positions.ids.tolist(), positions.group.tolist(), strict=True):
+            pid = participant_ids.get(key)
             if pid is not None:
-                groups[pid] = item.get("group")
+                groups[pid] = None if g < 0 else g
     voters = {v[0] for v in votes}
     summary = {
         "topic": conversation.topic,

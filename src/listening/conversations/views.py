@@ -366,7 +366,7 @@ def _place_of(
     places: dict[int, tuple[float, float, int]] = _cached(
         _cells_key(conversation, snapshot, "places"),
         FIGURES_SECONDS,
-        lambda: _places(snapshot.result or {}),
+        lambda: _places(selectors.opinion_public(conversation=conversation, snapshot=snapshot)),
     )
     return places.get(participant.pk)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
@@ -9,6 +10,7 @@ from collections import Counter
 from collections.abc import Hashable
 
 import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -26,13 +28,15 @@ from listening.conversations.models import (
     Participant,
     Statement,
     StatementStatus,
-    Vote,
 )
+from listening.conversations.opinion_map import Positions, map_summary, positions_pack
 from listening.conversations.selectors import (
     ATTRIBUTE_OTHER,
     attribute_classes_shown,
+    snapshot_positions,
     votable_statuses,
 )
+from listening.conversations.vote_cache import VoteTable, votes_read
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +44,16 @@ log = logging.getLogger(__name__)
 def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
     """Compute the conversation's opinion map and store it as the newest snapshot.
 
-    Votes on rejected statements are passed as moderated out (Polis's semantics); the previous
-    snapshot's state carries k-smoothing and warm starts over. The previous map stays visible
-    until the new one is committed; only the last ``OPINION_SNAPSHOTS_KEPT`` are kept. When no
-    public statement has votes left, the stored maps are deleted (and None returned), so none
-    keeps showing a statement rejected since. Constituency classes are merged or withheld as
+    Votes are read by ``vote_cache`` (bulk, and only those changed since the last map when its
+    cached matrix can be trusted). Votes on rejected statements are passed as moderated out
+    (Polis's semantics); the previous snapshot's state carries k-smoothing and warm starts
+    over. The previous map stays visible until the new one is committed (a failed refresh
+    leaves it as it was); only the last ``OPINION_SNAPSHOTS_KEPT`` are kept. When no public
+    statement has votes left, the stored maps are deleted (and None returned), so none keeps
+    showing a statement rejected since. Constituency classes are merged or withheld as
     ``_classes_of_minimum_size`` says, and their sizes stored in ``attribute_sizes``.
+    Positions are stored compactly (``OpinionSnapshot.positions``); ``result`` holds the
+    summary and the drawn map.
     """
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
@@ -55,29 +63,19 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
     visible = set(votable_statuses(conversation)) | {StatementStatus.APPROVED}
     shown = {sid for sid, status in statuses.items() if status in visible}
     rejected = {sid for sid, status in statuses.items() if status == StatementStatus.REJECTED}
-    rows = np.array(
-        list(
-            Vote.objects.filter(conversation=conversation).values_list(
-                "participant_id", "statement_id", "value"
-            )
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 3)
-    keep = np.isin(rows[:, 1], np.fromiter(shown | rejected, dtype=np.int64))
-    rows = rows[keep]
-    on_shown = int(np.isin(rows[:, 1], np.fromiter(shown, dtype=np.int64)).sum())
-    if on_shown == 0:
+    table = votes_read(conversation)
+    matrix, on_shown = _map_matrix(table, shown, rejected)
+    if matrix is None or on_shown == 0:
         # Nothing left to map (say the only statement with votes was rejected): a stored map
         # would still show it, so the stored maps go.
         OpinionSnapshot.objects.filter(conversation=conversation).delete()
         return None
-    matrix = VoteMatrix.from_votes(rows[:, 0], rows[:, 1], rows[:, 2])
     previous = (
         OpinionSnapshot.objects.filter(conversation=conversation)
         .order_by("-computed_at", "-id")
         .first()
     )
-    state = OpinionState.from_dict(previous.state) if previous and previous.state else None
+    state = snapshot_state(previous) if previous is not None else None
     in_map = set(matrix.participant_ids)
     constituencies, sizes = _classes_of_minimum_size(
         {
@@ -98,14 +96,38 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
         method="polis",
     )
     priorities = routing_priorities(matrix, result)
+    positions = Positions.from_arrays(
+        result.participant_ids,
+        result.participant_xy,
+        result.participant_group,
+        result.in_conversation,
+    )
+    # The summary without one JSON object per participant (they go into ``positions``).
+    summary = dataclasses.replace(
+        result,
+        participant_ids=[],
+        participant_xy=np.empty((0, 2)),
+        participant_group=np.empty(0, dtype=np.int64),
+        in_conversation=np.empty(0, dtype=bool),
+    ).to_json()
+    summary.pop("participants", None)
+    summary["n_in_conversation"] = int(result.in_conversation.sum())
+    summary["n_participants"] = len(positions)
+    summary["map"] = map_summary(positions)
+    summary["attribute_sizes"] = {"constituency": sizes}
+    # The state's member lists are the positions' groups and flags: stored once, there.
+    state_json = dataclasses.replace(result.state, in_conversation=set(), group_of={}).to_dict()
+    del state_json["in_conversation"], state_json["groups"]
+    state_json["members_in_positions"] = True
     with transaction.atomic():
         snapshot = OpinionSnapshot.objects.create(
             conversation=conversation,
             computed_at=timezone.now(),
             vote_count=on_shown,
             participant_count=matrix.shape[0],
-            result={**result.to_json(), "attribute_sizes": {"constituency": sizes}},
-            state=result.state.to_dict(),
+            result=summary,
+            state=state_json,
+            positions=positions_pack(positions),
             priorities={str(s): round(p, 6) for s, p in priorities.items() if s in shown},
             seconds=time.perf_counter() - started,
         )
@@ -115,6 +137,54 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
         )[kept:]
         OpinionSnapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
     return snapshot
+
+
+def _map_matrix(
+    table: VoteTable, shown: set[int], rejected: set[int]
+) -> tuple[VoteMatrix | None, int]:
+    """The votes the map reads (on shown or rejected statements; participants with none left
+    out) and how many of them are on shown statements."""
+    keep = np.isin(table.statement_ids, np.fromiter(shown | rejected, dtype=np.int64))
+    if not keep.any():
+        return None, 0
+    cols = np.flatnonzero(keep)
+    sub = sp.csr_matrix(table.matrix[:, cols])
+    sub.sort_indices()
+    sids = table.statement_ids[cols]
+    on_shown_cols = np.isin(sids, np.fromiter(shown, dtype=np.int64))
+    on_shown = int(on_shown_cols[sub.indices].sum())
+    rows = np.flatnonzero(np.diff(sub.indptr) > 0)
+    if len(rows) == 0:
+        return None, 0
+    if len(rows) < sub.shape[0]:
+        sub = sp.csr_matrix(sub[rows])
+        sub.sort_indices()
+    votes = sp.csr_matrix(
+        ((sub.data.astype(np.int8) - 2).astype(np.int8), sub.indices, sub.indptr),
+        shape=sub.shape,
+    )
+    votes.has_sorted_indices = True
+    pids = table.participant_ids[rows]
+    return VoteMatrix(votes, pids.tolist(), sids.tolist()), on_shown
+
+
+def snapshot_state(snapshot: OpinionSnapshot) -> OpinionState | None:
+    """The warm-start state a snapshot carries (its member lists read from its positions when
+    it stored them there); None when it has none."""
+    data = dict(snapshot.state or {})
+    if not data:
+        return None
+    if data.pop("members_in_positions", False):
+        positions = snapshot_positions(snapshot)
+        if positions is None:
+            return None
+        data["in_conversation"] = positions.ids[positions.in_conversation].tolist()
+        groups: dict[str, list[int]] = {}
+        placed = positions.group >= 0
+        for g in np.unique(positions.group[placed]).tolist():
+            groups[str(g)] = positions.ids[positions.group == g].tolist()
+        data["groups"] = groups
+    return OpinionState.from_dict(data)
 
 
 def _classes_of_minimum_size(

@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from listening.programmes.models import ListeningSession, Programme
 from listening.pdf import html_to_pdf
+from listening.programmes.models import ListeningSession, Programme
 from listening.synthesis.report import charts
 from listening.synthesis.report.data import ReportData, ReportError, report_data
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from listening.analysis import PolisExportError, read_polis_export
 from listening.conversations import services
@@ -47,6 +49,20 @@ class Command(BaseCommand):
             export = read_polis_export(options["dir"], strict=True)
         except PolisExportError as exc:
             raise CommandError(f"{exc} — nothing was imported.") from None
+        # A progress bar on a terminal only; piped or logged output gets the final line alone.
+        bar = tqdm(
+            total=export.n_votes,
+            unit=" votes",
+            unit_scale=True,
+            desc="Writing votes",
+            file=sys.stderr,
+            disable=not self.stdout.isatty(),
+            leave=False,
+        )
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
         try:
             conversation = services.conversation_import_polis(
                 export=export,
@@ -54,9 +70,12 @@ class Command(BaseCommand):
                 closed=options["closed"],
                 topic=options["topic"],
                 session=session,
+                progress=progress,
             )
         except services.ConversationError as exc:
             raise CommandError(f"{exc.message} Nothing was imported.") from None
+        finally:
+            bar.close()
         self.stdout.write(
             f"Imported {conversation.slug!r}: {conversation.statements.count()} statements, "
             f"{conversation.participants.count()} participants, {conversation.votes.count()} "
@@ -65,7 +84,19 @@ class Command(BaseCommand):
         )
         if not options["no_map"]:
             snapshot = services.opinion_refresh(conversation_id=conversation.pk)
-            if snapshot is not None:
+            if snapshot is None:
+                self.stdout.write(
+                    "No opinion map: no approved or pending statement has votes "
+                    "(every voted statement is moderated out)."
+                )
+            elif len(snapshot.result.get("groups", {})) < 2:
+                self.stdout.write(
+                    "Opinion map: too few participants or votes to tell opinion groups apart "
+                    f"yet ({snapshot.participant_count} participants, "
+                    f"{snapshot.result.get('n_in_conversation', 0)} with enough votes to be "
+                    f"grouped), computed in {snapshot.seconds:.1f} s."
+                )
+            else:
                 self.stdout.write(
                     f"Opinion map: {len(snapshot.result.get('groups', {}))} groups, "
                     f"computed in {snapshot.seconds:.1f} s."
