@@ -274,3 +274,11 @@ def test_api_synthesis_endpoints_are_in_the_openapi_schema(client):
     for path in ("/api/pact/", "/api/key-messages/", "/api/key-messages/{pk}"):
         assert path in paths, path
     assert "/api/commitments/{pk}" in paths
+
+
+@pytest.mark.parametrize("query", ["programme=%00", "theme=heat%00", "axis=%00"])
+def test_api_key_messages_filter_with_a_nul_character_is_422(client, query):
+    _chain()
+    response = client.get(f"/api/key-messages/?{query}")
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"]

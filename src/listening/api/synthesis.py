@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from listening.api.common import LANG_DESCRIPTION, Converted, Detail, Named, Pages
-from listening.api.schemas import Id
+from listening.api.schemas import Id, InputSchema
 from listening.synthesis.models import Commitment
 from listening.synthesis.selectors import (
     Evidence,
@@ -133,7 +133,8 @@ class ProgrammePactOut(Schema):
     chapters: list[ChapterOut]
 
 
-class KeyMessageQuery(Schema):
+class KeyMessageQuery(InputSchema):
+    # InputSchema: a NUL character in a filter is a 422 (PostgreSQL cannot compare it).
     programme: str = ""
     axis: str = ""
     theme: str = ""
