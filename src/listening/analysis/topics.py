@@ -16,8 +16,9 @@ seed:
    texts that share the theme's rarer words together. Two texts that the ten partitions put
    together often belong together: average-linkage clustering of that co-association (on a
    seeded sample of at most 5,000 texts) gives k groups;
-5. 30 more EM rounds on every text, started from those groups. A theme may empty out, so
-   fewer than k themes can come back.
+5. 30 more EM rounds on every text, started from those groups. A theme may empty out, and
+   one left with under 1% of the texts is dissolved into the themes that fit its texts best,
+   so fewer than k themes can come back.
 
 Keywords are the terms most over-represented in a theme (shown in their most common spelling
 in the texts, not as stems), the label is the first three, and the examples are the texts
@@ -263,7 +264,32 @@ def _consensus(
     number = {int(g): i for i, g in enumerate(keep)}
     chosen = np.array([g in number for g in groups])
     start_labels = np.array([number[int(g)] for g in groups[chosen]], dtype=np.int64)
-    return _em_refine(x, start_labels, k, rows=rows[chosen])
+    labels = _em_refine(x, start_labels, k, rows=rows[chosen])
+    return _absorb_small(x, labels, smallest=max(2, n // 100))
+
+
+def _absorb_small(
+    x: sparse.csr_matrix, labels: npt.NDArray[np.int64], smallest: int
+) -> npt.NDArray[np.int64]:
+    """EM can shrink a theme to a handful of texts: those texts go to the theme of the others
+    whose word distribution fits them best (a theme is kept only with ``smallest`` texts)."""
+    ids, sizes = np.unique(labels, return_counts=True)
+    small = ids[sizes < smallest]
+    if len(small) == 0 or len(small) == len(ids):
+        return labels
+    big = ids[sizes >= smallest]
+    presence = x.copy()
+    presence.data[:] = 1.0
+    presence = sparse.csr_matrix(presence, dtype=np.float64)
+    onehot = (labels[:, None] == big[None, :]).astype(np.float64)
+    counts = np.asarray((presence.T @ onehot).T) + EM_SMOOTHING
+    log_word = np.log(counts / counts.sum(axis=1, keepdims=True))
+    log_prior = np.log(onehot.sum(axis=0) + 1.0)
+    moved = np.flatnonzero(np.isin(labels, small))
+    fit = np.asarray(presence[moved] @ log_word.T) + log_prior
+    out = labels.copy()
+    out[moved] = big[fit.argmax(axis=1)]
+    return out
 
 
 def default_k(n_texts: int) -> int:
