@@ -313,3 +313,16 @@ def test_find_themes_an_odd_text_does_not_make_a_theme_of_its_own() -> None:
     assert len(result.themes) == 3
     assert min(theme.size for theme in result.themes) >= 5
     assert normalized_mutual_info_score(truth, result.assignments[:-1]) >= 0.5
+
+
+def test_a_theme_of_a_few_texts_is_dissolved_into_the_theme_that_fits_them() -> None:
+    from listening.analysis.topics import Analyzer, _absorb_small, _vectorise
+
+    texts, truth = _pooled(EN_THEMES)
+    x, _terms = _vectorise(texts, Analyzer("en"))
+    labels = np.asarray(truth, dtype=np.int64)
+    labels[[0, 8]] = 3  # one transport and one housing text in a theme of their own
+    out = _absorb_small(x, labels, smallest=3)
+    assert 3 not in set(out.tolist())
+    assert out[0] == 0 and out[8] == 1
+    assert (out[1:8] == 0).all() and (out[16:] == 2).all()
