@@ -287,3 +287,42 @@ def test_main_themes_missing_file_exits_2(
     missing = str(tmp_path / "nowhere.csv")
     assert main(["themes", missing, "--text-column", "t", "--json", str(tmp_path / "o")]) == 2
     assert "nowhere.csv: cannot read the file" in capsys.readouterr().err
+
+
+def test_find_themes_consensus_on_a_sample_still_groups_every_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import listening.analysis.topics as topics
+
+    texts, truth = _pooled(EN_THEMES)
+    texts, truth = texts * 10, truth * 10
+    monkeypatch.setattr(topics, "CONSENSUS_SAMPLE", 120)  # half the texts
+    result = find_themes(texts, k=3, seed=0)
+    labels = result.assignments
+    assert (labels >= 0).all()
+    assert len(result.themes) == 3
+    assert (labels.reshape(10, -1) == labels[:24]).all()
+    majority = sum(int(np.bincount(np.asarray(truth)[labels == t]).max()) for t in range(3))
+    assert majority / len(texts) >= 0.75
+
+
+def test_find_themes_an_odd_text_does_not_make_a_theme_of_its_own() -> None:
+    texts, truth = _pooled(EN_THEMES)
+    texts = [*texts, "Zebras and giraffes at the safari park"]
+    result = find_themes(texts, k=3, seed=0)
+    assert len(result.themes) == 3
+    assert min(theme.size for theme in result.themes) >= 5
+    assert normalized_mutual_info_score(truth, result.assignments[:-1]) >= 0.5
+
+
+def test_a_theme_of_a_few_texts_is_dissolved_into_the_theme_that_fits_them() -> None:
+    from listening.analysis.topics import Analyzer, _absorb_small, _vectorise
+
+    texts, truth = _pooled(EN_THEMES)
+    x, _terms = _vectorise(texts, Analyzer("en"))
+    labels = np.asarray(truth, dtype=np.int64)
+    labels[[0, 8]] = 3  # one transport and one housing text in a theme of their own
+    out = _absorb_small(x, labels, smallest=3)
+    assert 3 not in set(out.tolist())
+    assert out[0] == 0 and out[8] == 1
+    assert (out[1:8] == 0).all() and (out[16:] == 2).all()

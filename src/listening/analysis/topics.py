@@ -9,11 +9,16 @@ seed:
    ``stop-words`` package's list, plus scikit-learn's for English) are dropped and the rest
    are Snowball-stemmed; each text becomes its stems and the bigrams of its stems;
 2. sublinear TF-IDF of those terms (a term must appear in two texts, and in at most half);
-3. LSA (truncated SVD), rows L2-normalised, k-means with several starts;
-4. 30 rounds of expectation-maximisation of a multinomial mixture (naive Bayes, add-one
-   smoothing) on the texts' terms, started from the k-means themes: each theme gets its own
-   word distribution, which pulls texts that share the theme's rarer words together. A theme
-   may empty out, so fewer than k themes can come back.
+3. LSA (truncated SVD), rows L2-normalised;
+4. a consensus of ten partitions: each is k-means (one seeded start) in the LSA space refined
+   by 30 rounds of expectation-maximisation of a multinomial mixture (naive Bayes, add-one
+   smoothing) on the texts' terms — each theme gets its own word distribution, which pulls
+   texts that share the theme's rarer words together. Two texts that the ten partitions put
+   together often belong together: average-linkage clustering of that co-association (on a
+   seeded sample of at most 5,000 texts) gives k groups;
+5. 30 more EM rounds on every text, started from those groups. A theme may empty out, and
+   one left with under 1% of the texts is dissolved into the themes that fit its texts best,
+   so fewer than k themes can come back.
 
 Keywords are the terms most over-represented in a theme (shown in their most common spelling
 in the texts, not as stems), the label is the first three, and the examples are the texts
@@ -36,6 +41,8 @@ import numpy as np
 import numpy.typing as npt
 import snowballstemmer
 from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -50,6 +57,9 @@ LSA_DIMENSIONS = 100
 EM_ROUNDS = 30
 EM_SMOOTHING = 1.0
 KMEANS_STARTS = 10
+# Partitions pooled by the consensus, and the most texts their co-association is built on.
+CONSENSUS_RUNS = 10
+CONSENSUS_SAMPLE = 5_000
 SMALL = 200  # below this many texts, no LSA
 # Above this many texts, the reduction and k-means are fitted on a seeded sample of this size
 # and applied to every text; the EM rounds then use every text.
@@ -187,14 +197,21 @@ def _kmeans(z: npt.NDArray[np.float64], k: int, seed: int) -> npt.NDArray[np.int
 
 
 def _em_refine(
-    x: sparse.csr_matrix, labels: npt.NDArray[np.int64], k: int, rounds: int = EM_ROUNDS
+    x: sparse.csr_matrix,
+    labels: npt.NDArray[np.int64],
+    k: int,
+    rounds: int = EM_ROUNDS,
+    rows: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
-    """Multinomial mixture (naive Bayes) EM on term presence, started from ``labels``."""
+    """Multinomial mixture (naive Bayes) EM on term presence, started from ``labels`` (the
+    labels of ``rows`` only, when given: the other texts start unassigned)."""
     presence = x.copy()
     presence.data[:] = 1.0
     presence = sparse.csr_matrix(presence, dtype=np.float64)
     resp = np.zeros((x.shape[0], k))
-    resp[np.arange(x.shape[0]), labels] = 1.0
+    if rows is None:
+        rows = np.arange(x.shape[0], dtype=np.int64)
+    resp[rows, labels] = 1.0
     for _ in range(rounds):
         counts = np.asarray((presence.T @ resp).T) + EM_SMOOTHING  # k x terms
         log_word = np.log(counts / counts.sum(axis=1, keepdims=True))
@@ -204,10 +221,75 @@ def _em_refine(
         resp = np.exp(log_like)
         resp /= resp.sum(axis=1, keepdims=True)
     refined = np.asarray(resp.argmax(axis=1), dtype=np.int64)
-    # A text with no kept term has a flat likelihood: keep its k-means theme.
-    empty = np.asarray(presence.sum(axis=1)).ravel() == 0
-    refined[empty] = labels[empty]
+    # A text with no kept term has a flat likelihood: keep the theme it started in.
+    empty = np.asarray(presence[rows].sum(axis=1)).ravel() == 0
+    refined[rows[empty]] = labels[empty]
     return refined
+
+
+def _consensus(
+    x: sparse.csr_matrix, z: npt.NDArray[np.float64], k: int, seed: int
+) -> npt.NDArray[np.int64]:
+    """k themes agreed by several partitions (k-means + EM), then EM on every text."""
+    n = x.shape[0]
+    if n <= CONSENSUS_SAMPLE:
+        rows = np.arange(n, dtype=np.int64)
+    else:
+        rng = np.random.default_rng(seed)
+        rows = np.sort(rng.choice(n, CONSENSUS_SAMPLE, replace=False)).astype(np.int64)
+    xs, zs = x[rows], z[rows]
+    together = np.zeros((len(rows), len(rows)), dtype=np.float32)
+    for run in range(CONSENSUS_RUNS):
+        start = KMeans(n_clusters=k, n_init=1, random_state=seed * CONSENSUS_RUNS + run)
+        labels = _em_refine(xs, np.asarray(start.fit_predict(zs), dtype=np.int64), k)
+        onehot = np.eye(k, dtype=np.float32)[labels]
+        together += onehot @ onehot.T
+    distance = 1.0 - together / CONSENSUS_RUNS
+    del together
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    del distance
+    # Average linkage leaves a few odd texts in groups of their own: cut the tree lower until
+    # k groups of at least 1% of the texts appear; the texts outside them start unassigned.
+    smallest = max(2, len(rows) // 100)
+    for cut in range(k, min(len(rows), 4 * k) + 1):
+        groups = fcluster(tree, cut, criterion="maxclust")
+        ids, sizes = np.unique(groups, return_counts=True)
+        big = ids[sizes >= smallest]
+        if len(big) >= k:
+            break
+    else:
+        big = ids[np.argsort(-sizes, kind="stable")][:k]
+    keep = big[np.argsort(-sizes[np.isin(ids, big)], kind="stable")][:k]
+    number = {int(g): i for i, g in enumerate(keep)}
+    chosen = np.array([g in number for g in groups])
+    start_labels = np.array([number[int(g)] for g in groups[chosen]], dtype=np.int64)
+    labels = _em_refine(x, start_labels, k, rows=rows[chosen])
+    return _absorb_small(x, labels, smallest=max(2, n // 100))
+
+
+def _absorb_small(
+    x: sparse.csr_matrix, labels: npt.NDArray[np.int64], smallest: int
+) -> npt.NDArray[np.int64]:
+    """EM can shrink a theme to a handful of texts: those texts go to the theme of the others
+    whose word distribution fits them best (a theme is kept only with ``smallest`` texts)."""
+    ids, sizes = np.unique(labels, return_counts=True)
+    small = ids[sizes < smallest]
+    if len(small) == 0 or len(small) == len(ids):
+        return labels
+    big = ids[sizes >= smallest]
+    presence = x.copy()
+    presence.data[:] = 1.0
+    presence = sparse.csr_matrix(presence, dtype=np.float64)
+    onehot = (labels[:, None] == big[None, :]).astype(np.float64)
+    counts = np.asarray((presence.T @ onehot).T) + EM_SMOOTHING
+    log_word = np.log(counts / counts.sum(axis=1, keepdims=True))
+    log_prior = np.log(onehot.sum(axis=0) + 1.0)
+    moved = np.flatnonzero(np.isin(labels, small))
+    fit = np.asarray(presence[moved] @ log_word.T) + log_prior
+    out = labels.copy()
+    out[moved] = big[fit.argmax(axis=1)]
+    return out
 
 
 def default_k(n_texts: int) -> int:
@@ -250,9 +332,7 @@ def find_themes(
         labels = _kmeans(z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
     elif method == "lsa":
         z = _embed_lsa(x, k, seed)
-        labels = _kmeans(z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
-        if k > 1:
-            labels = _em_refine(x, labels, k)
+        labels = _consensus(x, z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
     else:
         raise TopicsError(f"unknown method {method!r}")
     result = _describe(texts, x, terms, z, labels, analyzer, method, n_keywords, n_examples)

@@ -14,6 +14,7 @@ from listening.api.people import router as people_router
 from listening.api.places import router as places_router
 from listening.api.programmes import router as programmes_router
 from listening.api.schemas import ObjectParser
+from listening.api.synthesis import router as synthesis_router
 from listening.api.voices import router as voices_router
 from listening.conversations.models import Conversation
 from listening.conversations.services import ConversationError, RateLimited
@@ -32,6 +33,7 @@ api.add_router("/voices/", voices_router)
 api.add_router("/", people_router)
 api.add_router("/cities/", places_router)
 api.add_router("/live/", live_router)
+api.add_router("/", synthesis_router)
 
 
 @api.get("/health", tags=["health"], summary="Is the server up")

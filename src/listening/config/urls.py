@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("conversations/", include("listening.conversations.urls")),
+    path("conversations/", include("listening.synthesis.urls_conversations")),
     path("live/", include("listening.live.urls")),
     path("pact/", include("listening.synthesis.urls")),
     path("open-data/", include("listening.dataio.urls")),

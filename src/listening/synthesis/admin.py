@@ -4,19 +4,34 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from listening.synthesis.models import Commitment, KeyMessage, ProgressUpdate, Revision
+from listening.programmes.models import Programme
+from listening.synthesis.models import (
+    Commitment,
+    KeyMessage,
+    KeyMessageStatus,
+    ProgressUpdate,
+    Revision,
+)
 from listening.synthesis.services import (
+    SplitPart,
     SynthesisError,
     check_evidence,
     check_key_messages,
     key_message_publish,
+    key_message_split,
     key_messages_merge,
     revision_record,
 )
+
+SPLIT_PARTS_DEFAULT = 2
+SPLIT_PARTS_MAX = 6
 
 
 class KeyMessageForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -49,6 +64,50 @@ class CommitmentForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
+class KeyMessageSplitForm(forms.Form):
+    """A title and a share of the original's evidence (voices and statements) per part."""
+
+    reason = forms.CharField(label=_("Why"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, key_message: KeyMessage, parts: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.voices = {v.pk: v for v in key_message.voices.order_by("pk")}
+        self.statements = {s.pk: s for s in key_message.statements.order_by("pk")}
+        self.parts = parts
+        for i in range(parts):
+            self.fields[f"title_{i}"] = forms.CharField(
+                label=_("Title of part %(n)d") % {"n": i + 1}, max_length=300
+            )
+            self.fields[f"voices_{i}"] = forms.TypedMultipleChoiceField(
+                label=_("Its voices"),
+                choices=[(pk, v.text[:120]) for pk, v in self.voices.items()],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields[f"statements_{i}"] = forms.TypedMultipleChoiceField(
+                label=_("Its statements"),
+                choices=[(pk, s.text[:120]) for pk, s in self.statements.items()],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def part_fields(self, i: int) -> list[Any]:
+        return [self[f"title_{i}"], self[f"voices_{i}"], self[f"statements_{i}"]]
+
+    def split_parts(self) -> list[SplitPart]:
+        data = self.cleaned_data
+        return [
+            SplitPart(
+                title=data[f"title_{i}"],
+                voices=[self.voices[pk] for pk in data[f"voices_{i}"]],
+                statements=[self.statements[pk] for pk in data[f"statements_{i}"]],
+            )
+            for i in range(self.parts)
+        ]
+
+
 class RevisionInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Revision
     extra = 0
@@ -68,8 +127,85 @@ class KeyMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     raw_id_fields = ("voices", "statements", "sources")
     readonly_fields = ("status", "published_at")
     inlines = [RevisionInline]
-    actions = ["publish", "merge"]
+    actions = ["publish", "merge", "split"]
     form = KeyMessageForm
+    change_form_template = "synthesis/admin_keymessage_change_form.html"
+    change_list_template = "synthesis/admin_keymessage_change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        split = path(
+            "<int:pk>/split/",
+            self.admin_site.admin_view(self.split_view),
+            name="synthesis_keymessage_split",
+        )
+        return [split, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # Links to each programme's suggested themes and key messages (/pact/organise/...).
+        extra = {
+            **(extra_context or {}),
+            "organise_programmes": Programme.objects.order_by("name"),
+        }
+        return super().changelist_view(request, extra_context=extra)
+
+    @admin.action(description=_("Split the selected key message into several (keeps lineage)"))
+    def split(
+        self, request: HttpRequest, queryset: QuerySet[KeyMessage]
+    ) -> HttpResponseBase | None:
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(
+                request, _("Select exactly one key message to split."), messages.ERROR
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:synthesis_keymessage_split", args=[chosen[0].pk])
+        )
+
+    def split_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Share a key message's evidence among new key messages; each keeps it as source."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        km = get_object_or_404(KeyMessage, pk=pk)
+        try:
+            count = int(request.GET.get("parts", SPLIT_PARTS_DEFAULT))
+        except ValueError:
+            count = SPLIT_PARTS_DEFAULT
+        count = min(max(count, 2), SPLIT_PARTS_MAX)
+        form = KeyMessageSplitForm(request.POST or None, key_message=km, parts=count)
+        if km.status == KeyMessageStatus.RETIRED:
+            self.message_user(
+                request,
+                _("A key message that was already merged or split cannot be split."),
+                messages.ERROR,
+            )
+        elif request.method == "POST" and form.is_valid():
+            try:
+                made = key_message_split(
+                    key_message=km,
+                    parts=form.split_parts(),
+                    author=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"] or str(_("split in the admin")),
+                )
+            except SynthesisError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Split into %(count)d key messages: %(titles)s.")
+                    % {"count": len(made), "titles": ", ".join(f"“{m.title}”" for m in made)},
+                )
+                return HttpResponseRedirect(reverse("admin:synthesis_keymessage_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Split “%(title)s”") % {"title": km.title},
+            "key_message": km,
+            "form": form,
+            "parts": [form.part_fields(i) for i in range(count)],
+            "more_parts": count + 1 if count < SPLIT_PARTS_MAX else None,
+        }
+        return render(request, "synthesis/admin_split.html", context)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

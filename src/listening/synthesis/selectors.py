@@ -10,7 +10,13 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from listening.conversations.models import OpinionSnapshot, Statement, StatementStatus
+from listening.conversations.models import (
+    OpinionSnapshot,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
 from listening.programmes.models import Axis, Programme
 from listening.synthesis.models import Commitment, KeyMessage, KeyMessageStatus
 from listening.voices.models import Voice, VoiceStatus
@@ -163,3 +169,90 @@ def voice_destinations(voice: Voice) -> list[VoiceDestination]:
 
 
 __all__ = ["Axis", "pact", "pact_programmes", "voice_destinations"]
+
+
+# --- "Where did my statements go": a conversation participant's own statements and votes ---
+
+
+@dataclass
+class StatementDestination:
+    """One statement the participant wrote or voted on, and where it went."""
+
+    statement: ShownStatement
+    wrote: bool
+    vote: int | None  # the participant's own current vote (-1, 0, 1), if any
+    destinations: list[VoiceDestination]
+
+
+@dataclass
+class ParticipantDestinations:
+    statements: list[StatementDestination]
+    written: int = 0  # statements the participant wrote
+    voted: int = 0  # statements the participant voted on
+
+
+def participant_destinations(participant: Participant) -> ParticipantDestinations:
+    """For the statements ``participant`` wrote or voted on, the published key messages each
+    supports and their published commitments, with the statement's vote figures.
+
+    Only this participant's own statements and votes are read; nobody else's participation
+    appears (figures are the conversation's totals from its latest opinion map). A statement
+    the participant voted on but did not write is shown only while it is approved.
+    """
+    written_ids = set(Statement.objects.filter(author=participant).values_list("pk", flat=True))
+    votes = dict(Vote.objects.filter(participant=participant).values_list("statement_id", "value"))
+    ids = written_ids | set(votes)
+    result = ParticipantDestinations(statements=[], written=len(written_ids), voted=len(votes))
+    if not ids:
+        return result
+    messages = list(
+        published_key_messages()
+        .filter(statements__in=ids)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.filter(is_published=True).order_by("pk"),
+                to_attr="shown_commitments",
+            )
+        )
+        .order_by("pk")
+    )
+    if not messages:
+        return result
+    links = KeyMessage.statements.through.objects.filter(
+        keymessage_id__in=[km.pk for km in messages], statement_id__in=ids
+    ).values_list("statement_id", "keymessage_id")
+    by_statement: dict[int, list[int]] = defaultdict(list)
+    for statement_id, km_id in links:
+        by_statement[statement_id].append(km_id)
+    by_pk = {km.pk: km for km in messages}
+    statements = (
+        Statement.objects.filter(pk__in=by_statement, conversation=participant.conversation)
+        .select_related("conversation")
+        .order_by("pk")
+    )
+    figures = _latest_figures({participant.conversation_id}).get(participant.conversation_id, {})
+    for statement in statements:
+        wrote = statement.pk in written_ids
+        if not wrote and statement.status != StatementStatus.APPROVED:
+            continue
+        f = figures.get(str(statement.pk), {})
+        shown = ShownStatement(
+            pk=statement.pk,
+            text=statement.text,
+            conversation=statement.conversation.topic,
+            agree=int(f.get("agree", 0)),
+            disagree=int(f.get("disagree", 0)),
+            passed=int(f.get("pass", 0)),
+            seen=int(f.get("seen", 0)),
+            bridging=float(f["bridging"]) if "bridging" in f else None,
+        )
+        destinations = [
+            VoiceDestination(by_pk[km_id], by_pk[km_id].shown_commitments)
+            for km_id in sorted(by_statement[statement.pk])
+        ]
+        result.statements.append(
+            StatementDestination(shown, wrote, votes.get(statement.pk), destinations)
+        )
+    return result

@@ -120,3 +120,17 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(report.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def my_statements(request: HttpRequest, slug: str) -> HttpResponse:
+    """A conversation participant's own statements and votes, and where they went. The
+    participant is the one the conversation pages know (cookie or signed-in account)."""
+    from listening.conversations.views import _conversation, _participant
+
+    conversation = _conversation(slug)
+    participant = _participant(request, conversation)
+    return render(
+        request,
+        "synthesis/my_statements.html",
+        {"conversation": conversation, "participant": participant},
+    )
