@@ -229,3 +229,27 @@ def test_openapi_schema_lists_every_status_of_every_endpoint(api):
     assert schemas["VoteIn"]["properties"]["vote"]["enum"] == [-1, 0, 1]
     assert schemas["VoteIn"]["properties"]["statement"]["maximum"] == 2**63 - 1
     assert schemas["JoinIn"]["properties"]["xid"]["maxLength"] == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "voices/?theme=a%00b",
+        "voices/?q=%00",
+        "cities/?country=F%00R",
+        "people/?region=%00",
+        "organisations/?region=%00",
+        "sessions/?theme=%00",
+        "key-messages/?programme=%00",
+    ],
+)
+def test_nul_in_a_list_filter_is_422(api, path):
+    """PostgreSQL cannot compare a NUL character: a filter holding one is refused, not a 500."""
+    response = api.get(path)
+    assert response.status_code == 422
+    assert "NUL" in _detail(response)
+
+
+def test_list_filters_still_convert_numbers(api):
+    assert api.get("sessions/?year=2026").status_code == 200
+    assert api.get("sessions/?year=soon").status_code == 422

@@ -20,6 +20,7 @@ from listening.api.common import (
     Named,
     Pages,
 )
+from listening.api.schemas import QuerySchema
 from listening.api.voices import VoiceOut, city_ref, voice_out
 from listening.people.selectors import (
     organisation_public,
@@ -71,7 +72,7 @@ class OrganisationDetailOut(OrganisationOut):
     members: list[Named]
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(QuerySchema):
     kind: str = ""
     region: str = ""
     country: str = ""

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from listening.api.common import LANG_DESCRIPTION, Detail, Pages
+from listening.api.schemas import QuerySchema
 from listening.places.selectors import CityParticipation, cities_represented, country_name
 
 router = Router(tags=["cities"])
@@ -31,7 +32,7 @@ class CityOut(Schema):
     voices_api: str
 
 
-class CityQuery(Schema):
+class CityQuery(QuerySchema):
     region: str = ""
     country: str = ""
     lang: str = ""

@@ -21,6 +21,7 @@ from listening.api.common import (
     Named,
     Pages,
 )
+from listening.api.schemas import QuerySchema
 from listening.public.selectors import SessionFilters, session_detail, session_list
 
 router = Router(tags=["sessions"])
@@ -76,7 +77,7 @@ class SessionDetailOut(SessionOut):
     outcome_documents: list[DocumentOut]
 
 
-class SessionQuery(Schema):
+class SessionQuery(QuerySchema):
     theme: str = ""
     axis: str = ""
     status: str = ""

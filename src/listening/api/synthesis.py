@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from listening.api.common import LANG_DESCRIPTION, Converted, Detail, Named, Pages
-from listening.api.schemas import Id, InputSchema
+from listening.api.schemas import Id, QuerySchema
 from listening.synthesis.models import Commitment
 from listening.synthesis.selectors import (
     Evidence,
@@ -133,7 +133,7 @@ class ProgrammePactOut(Schema):
     chapters: list[ChapterOut]
 
 
-class KeyMessageQuery(InputSchema):
+class KeyMessageQuery(QuerySchema):
     # InputSchema: a NUL character in a filter is a 422 (PostgreSQL cannot compare it).
     programme: str = ""
     axis: str = ""

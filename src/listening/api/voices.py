@@ -21,6 +21,7 @@ from listening.api.common import (
     Named,
     Pages,
 )
+from listening.api.schemas import QuerySchema
 from listening.places.selectors import country_name
 from listening.public.forms import MAX_QUERY_LENGTH
 from listening.voices.selectors import VoiceFilters, speaker_display, voice_list, voice_published
@@ -53,7 +54,7 @@ class VoiceDetailOut(VoiceOut):
     themes: list[Named]
 
 
-class VoiceQuery(Schema):
+class VoiceQuery(QuerySchema):
     theme: str = ""
     axis: str = ""
     session: str = ""
