@@ -74,3 +74,31 @@ def test_programme_languages_are_checkboxes(admin_client):
     url = reverse("admin:programmes_programme_change", args=[programme.pk])
     html = admin_client.get(url).content.decode()
     assert 'type="checkbox" name="languages" value="fr"' in html
+
+
+def _zip_texts(content):
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {
+            name.split("/", 1)[1]: archive.read(name).decode("utf-8", "replace")
+            for name in archive.namelist()
+        }
+
+
+def test_programme_data_zip_holds_the_whole_open_data_export(admin_client):
+    session = factories.ListeningSessionFactory(slug="water")
+    hidden = factories.PersonFactory(
+        name="Zoë Secretname", consent_listed=False, consent_quoted=False
+    )
+    factories.ParticipationFactory(session=session, person=hidden)
+    url = reverse("admin:programmes_programme_data", args=[session.programme.pk])
+
+    public = _zip_texts(admin_client.get(url, {"audience": "public"}).content)
+    assert {"datapackage.json", "cities.geojson", "popolo.json", "sessions.ics"} <= set(public)
+    assert not any("Zoë Secretname" in text for text in public.values())
+
+    organisers = _zip_texts(admin_client.get(url).content)
+    assert "datapackage.json" in organisers
+    assert any("Zoë Secretname" in text for text in organisers.values())

@@ -9,8 +9,6 @@ draft voices included, for a backup or to edit and import again; it is personal 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -119,12 +117,3 @@ def programme_export(
             path.write_bytes(table_bytes(table, fmt))
             written.append(path)
     return written
-
-
-def programme_export_zip(programme: Programme, *, audience: Audience) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for table in programme_tables(programme, audience):
-            for fmt in FORMATS:
-                archive.writestr(f"{programme.slug}/{table.name}.{fmt}", table_bytes(table, fmt))
-    return buffer.getvalue()

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from listening.dataio.admin import SpreadsheetMixin
-from listening.dataio.export import Audience, programme_export_zip
+from listening.dataio.export import Audience
+from listening.dataio.opendata import opendata_zip
 from listening.programmes.forms import ListeningSessionForm, ProgrammeForm
 from listening.programmes.models import (
     AgendaItem,
@@ -61,14 +62,14 @@ class ProgrammeAdmin(TranslationAdmin[Programme]):
         return own + super().get_urls()
 
     def download_data(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Sessions, people, organisations and voices as CSV, XLSX and JSON in one zip (what
-        `listening export-data` writes; docs/data.md says what each audience gets)."""
+        """The programme's data in one zip: every file `listening export-data` writes
+        (docs/data-formats.md describes them; docs/data.md says what each audience gets)."""
         programme = get_object_or_404(Programme, pk=pk)
         if not self.has_view_permission(request, programme):
             return HttpResponse(status=403)
         audience: Audience = "public" if request.GET.get("audience") == "public" else "organisers"
         response = HttpResponse(
-            programme_export_zip(programme, audience=audience), content_type="application/zip"
+            opendata_zip(programme, audience=audience), content_type="application/zip"
         )
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{audience}.zip"'
         return response
