@@ -100,6 +100,15 @@ def test_demo_conversation_has_an_opinion_map(demo_loaded):
     assert set(result["attributes"]["constituency"]) >= {"civil_society", "private_sector"}
 
 
+def test_demo_conversation_can_be_embedded_from_the_demo_address(demo_loaded, client):
+    response = client.get("/embed/pact-healthy-cities/?lang=fr")
+    assert response.status_code == 200
+    assert (
+        "frame-ancestors http://localhost:8000 http://127.0.0.1:8000"
+        in response["Content-Security-Policy"]
+    )
+
+
 def test_demo_people_are_marked_as_sample(demo_loaded):
     assert not Person.objects.filter(is_sample=False).exists()
     assert all("(sample)" in name for name in Person.objects.values_list("name", flat=True))

@@ -306,6 +306,18 @@ class _Loader:
             export=export, slug=data["slug"], session=sessions[data["session"]]
         )
         self.conversation_translations(conversation, data)
+        if embed := data.get("embed"):
+            # Embeddable from the demo's own addresses: the admin shows the tag to paste.
+            conversation.embed_allowed = True
+            conversation.embed_origins = "\n".join(embed["origins"])
+            conversation.embed_show_results = bool(embed.get("show_results"))
+            try:
+                conversation.full_clean()
+            except ValidationError as exc:
+                raise DemoDataError(f"conversation.json, embed: {exc}") from None
+            conversation.save(
+                update_fields=["embed_allowed", "embed_origins", "embed_show_results"]
+            )
         for participant in conversation.participants.all():
             pid = int(participant.xid.rsplit("-", 1)[1])
             participant_set_constituency(participant=participant, constituency=constituencies[pid])
