@@ -336,3 +336,38 @@ def test_results_statement_text_is_escaped_in_the_charts(conversation):
     assert "<b>people</b>" not in page
     assert "&lt;b&gt;people&lt;/b&gt;" in page
     assert str(statements[2].pk) in _bars(page)  # the SVG still parses
+
+
+@pytest.mark.parametrize(
+    ("span_days", "period", "title"),
+    [
+        (30, "day", "Votes per day"),
+        (200, "week", "Votes per week"),
+        (900, "month", "Votes per month"),
+    ],
+)
+def test_growth_of_a_long_conversation_is_counted_per_week_or_month(
+    conversation, span_days, period, title
+):
+    statements = _statements(conversation, 2)
+    _two_camps(conversation, statements, people=4)
+    first = Vote.objects.filter(conversation=conversation).order_by("pk").first()
+    Vote.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=span_days))
+    growth = selectors.conversation_growth(conversation)
+    assert growth["period"] == period
+    assert len(growth["days"]) <= selectors.GROWTH_POINTS
+    # Every vote is counted once, whatever the period.
+    assert sum(growth["votes"]) == Vote.objects.filter(conversation=conversation).count()
+    assert growth["votes"][0] == 1
+    page = Client().get("/conversations/healthy-cities/results/").content.decode()
+    assert title in page
+
+
+def test_growth_per_month_in_french(conversation):
+    statements = _statements(conversation, 2)
+    _two_camps(conversation, statements, people=4)
+    Vote.objects.filter(pk=Vote.objects.order_by("pk").first().pk).update(
+        created_at=timezone.now() - timedelta(days=900)
+    )
+    page = Client().get("/fr/conversations/healthy-cities/results/").content.decode()
+    assert "Votes par mois" in page and "Les chiffres par mois (tableau)" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import difflib
 import random
 import zipfile
@@ -540,9 +542,11 @@ def statements_divisive(result: dict[str, Any], *, limit: int = 10) -> list[dict
 def conversation_growth(
     conversation: Conversation, *, statuses: Iterable[str] | None = None
 ) -> dict[str, Any]:
-    """New participants, votes and statements (by status) per day, every day from the first
-    to the last with any of them (days in the site's time zone). ``statuses`` limits the
-    statements counted (the public pages pass the public ones)."""
+    """New participants, votes and statements (by status) per period, every period from the
+    first to the last with any of them (days in the site's time zone). The period is a day
+    while the conversation spans at most ``GROWTH_POINTS`` days, else a week (Monday first),
+    else a month, so a chart never has more than ``GROWTH_POINTS`` points. ``statuses``
+    limits the statements counted (the public pages pass the public ones)."""
     from datetime import date
 
     from django.db import connection
@@ -576,20 +580,50 @@ def conversation_growth(
         statements[status][day] = n
     every = set(participants) | set(votes) | {d for by in statements.values() for d in by}
     every.discard(None)
-    days = []
-    if every:
-        from datetime import timedelta
+    if not every:
+        return {"period": "day", "days": [], "participants": [], "votes": [], "statements": {}}
+    first, last = min(every), max(every)
+    span = (last - first).days + 1
+    period = "day" if span <= GROWTH_POINTS else "week" if span <= 7 * GROWTH_POINTS else "month"
+    starts = _period_starts(first, last, period)
+    index = {start: i for i, start in enumerate(starts)}
 
-        day, last = min(every), max(every)
-        while day <= last:
-            days.append(day)
-            day += timedelta(days=1)
+    def binned(by_day: dict[Any, int]) -> list[int]:
+        values = [0] * len(starts)
+        for day, n in by_day.items():
+            if day is not None:
+                values[index[_period_start(day, period)]] += n
+        return values
+
     return {
-        "days": days,
-        "participants": [participants.get(d, 0) for d in days],
-        "votes": [votes.get(d, 0) for d in days],
-        "statements": {s: [by.get(d, 0) for d in days] for s, by in statements.items()},
+        "period": period,
+        "days": starts,
+        "participants": binned(participants),
+        "votes": binned(votes),
+        "statements": {s: binned(by) for s, by in statements.items()},
     }
+
+
+GROWTH_POINTS = 92
+
+
+def _period_start(day: Any, period: str) -> Any:
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _period_starts(first: Any, last: Any, period: str) -> list[Any]:
+    starts, start = [], _period_start(first, period)
+    while start <= last:
+        starts.append(start)
+        if period == "month":
+            start = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        else:
+            start += timedelta(days=7 if period == "week" else 1)
+    return starts
 
 
 MAP_CELLS_X, MAP_CELLS_Y = 16, 10

@@ -545,15 +545,30 @@ def _growth(conversation: Conversation, *, public: bool) -> dict[str, Any]:
         Series(name=str(status_labels[s]), key=s, values=values)
         for s, values in growth["statements"].items()
     ]
+    period = growth.get("period", "day")
+    titles = {
+        "day": (_("New participants per day"), _("Votes per day"), _("New statements per day")),
+        "week": (
+            _("New participants per week"),
+            _("Votes per week"),
+            _("New statements per week"),
+        ),
+        "month": (
+            _("New participants per month"),
+            _("Votes per month"),
+            _("New statements per month"),
+        ),
+    }[period]
     charts = [
         (
-            _("New participants per day"),
+            titles[0],
             [Series(name=_("participants"), key="participants", values=growth["participants"])],
         ),
-        (_("Votes per day"), [Series(name=_("votes"), key="votes", values=growth["votes"])]),
-        (_("New statements per day"), statement_series),
+        (titles[1], [Series(name=_("votes"), key="votes", values=growth["votes"])]),
+        (titles[2], statement_series),
     ]
     return {
+        "period": period,
         "days": days,
         "charts": [
             {"title": title, "svg": growth_svg(days, series, title=title), "series": series}
