@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import difflib
 import random
 import zipfile
 from collections.abc import Collection, Iterable
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
