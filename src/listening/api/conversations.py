@@ -71,7 +71,7 @@ class NearDuplicate(Schema):
     text: str
 
 
-class StatementOut(Schema):
+class StatementFields(Schema):
     id: int
     text: str
     language: str = Field(description="The language `text` was written in.")
@@ -81,6 +81,9 @@ class StatementOut(Schema):
     status: str
     is_seed: bool
     created_at: dt.datetime
+
+
+class StatementOut(StatementFields):
     # A public statement the new one closely resembles (a warning; the statement was added).
     near_duplicate: NearDuplicate | None = None
 
@@ -91,16 +94,7 @@ class NextStatementOut(StatementOut):
     )
 
 
-class StatementCountsOut(Schema):
-    id: int
-    text: str
-    language: str = Field(description="The language `text` was written in.")
-    translation: str = Field(
-        "", description="`text` in the reader's language (?lang= or Accept-Language), if any."
-    )
-    status: str
-    is_seed: bool
-    created_at: dt.datetime
+class StatementCountsOut(StatementFields):
     agree_count: int
     disagree_count: int
     pass_count: int

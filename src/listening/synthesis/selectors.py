@@ -41,6 +41,20 @@ class ShownStatement:
     seen: int = 0
     bridging: float | None = None
 
+    @classmethod
+    def of(cls, statement: Statement, figures: dict[str, Any]) -> ShownStatement:
+        """A statement with its figures from the latest opinion map (``result["statements"]``)."""
+        return cls(
+            pk=statement.pk,
+            text=statement.text,
+            conversation=statement.conversation.topic,
+            agree=int(figures.get("agree", 0)),
+            disagree=int(figures.get("disagree", 0)),
+            passed=int(figures.get("pass", 0)),
+            seen=int(figures.get("seen", 0)),
+            bridging=float(figures["bridging"]) if "bridging" in figures else None,
+        )
+
 
 @dataclass
 class Evidence:
@@ -104,18 +118,7 @@ def evidence_for(key_messages: list[KeyMessage]) -> dict[int, Evidence]:
         if statement.status != StatementStatus.APPROVED:
             continue
         f = figures.get(statement.conversation_id, {}).get(str(statement.pk), {})
-        ev.statements.append(
-            ShownStatement(
-                pk=statement.pk,
-                text=statement.text,
-                conversation=statement.conversation.topic,
-                agree=int(f.get("agree", 0)),
-                disagree=int(f.get("disagree", 0)),
-                passed=int(f.get("pass", 0)),
-                seen=int(f.get("seen", 0)),
-                bridging=float(f["bridging"]) if "bridging" in f else None,
-            )
-        )
+        ev.statements.append(ShownStatement.of(statement, f))
     return out
 
 
@@ -238,16 +241,7 @@ def participant_destinations(participant: Participant) -> ParticipantDestination
         if not wrote and statement.status != StatementStatus.APPROVED:
             continue
         f = figures.get(str(statement.pk), {})
-        shown = ShownStatement(
-            pk=statement.pk,
-            text=statement.text,
-            conversation=statement.conversation.topic,
-            agree=int(f.get("agree", 0)),
-            disagree=int(f.get("disagree", 0)),
-            passed=int(f.get("pass", 0)),
-            seen=int(f.get("seen", 0)),
-            bridging=float(f["bridging"]) if "bridging" in f else None,
-        )
+        shown = ShownStatement.of(statement, f)
         destinations = [
             VoiceDestination(by_pk[km_id], by_pk[km_id].shown_commitments)
             for km_id in sorted(by_statement[statement.pk])
