@@ -52,26 +52,6 @@ def _document_text_rule(schema: dict[str, Any]) -> None:
             prop.setdefault("pattern", TEXT_PATTERN)
 
 
-def _storable(value: Any) -> Any:
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise PydanticCustomError("string_nul", "must not contain a NUL character")
-        if _has_surrogate(value):
-            raise PydanticCustomError(
-                "string_surrogate", "must not contain an unpaired surrogate (invalid Unicode)"
-            )
-    return value
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(strict=True, json_schema_extra=_document_text_rule)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _text_is_storable(cls, value: Any) -> Any:
-        return _storable(value)
-
-
 class QuerySchema(Schema):
     """Query-string filters: their values arrive as text and are converted (``?year=2026``
     is the number 2026, so not strict), but a NUL character or a lone surrogate is refused
@@ -82,4 +62,17 @@ class QuerySchema(Schema):
     @field_validator("*", mode="after")
     @classmethod
     def _text_is_storable(cls, value: Any) -> Any:
-        return _storable(value)
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise PydanticCustomError("string_nul", "must not contain a NUL character")
+            if _has_surrogate(value):
+                raise PydanticCustomError(
+                    "string_surrogate", "must not contain an unpaired surrogate (invalid Unicode)"
+                )
+        return value
+
+
+class InputSchema(QuerySchema):
+    """Request bodies: the same text rule, and strict types."""
+
+    model_config = ConfigDict(strict=True)

@@ -48,6 +48,7 @@ from listening.conversations.forms import (
 from listening.conversations.models import (
     Constituency,
     Conversation,
+    OpinionSnapshot,
     Participant,
     StatementStatus,
 )
@@ -673,7 +674,10 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     """The conversation report a city can publish: what was asked, who took part, the groups,
     common ground, the most divisive and the bridging statements, and the method."""
     conversation = _conversation(slug)
-    return render(request, "conversations/report.html", _report_context(conversation))
+    context = _report_context(
+        conversation, selectors.opinion_latest_deferred(conversation), _stats(conversation)
+    )
+    return render(request, "conversations/report.html", context)
 
 
 REPORT_CSS = [
@@ -687,14 +691,15 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The conversation report as a PDF (WeasyPrint, through ``listening.pdf``), in the
     reader's language. Drawn once per opinion map, published statements and language."""
     conversation = _conversation(slug)
-    context = _report_context(conversation)
-    snapshot = context["snapshot"]
+    snapshot = selectors.opinion_latest_deferred(conversation)
+    stats = _stats(conversation)
     language = get_language()
     key = "conversation-report-pdf:{}:{}:{}:{}".format(
-        conversation.pk, snapshot.pk if snapshot else 0, context["stats"]["approved"], language
+        conversation.pk, snapshot.pk if snapshot else 0, stats["approved"], language
     )
     document = cache.get(key)
-    if document is None:
+    if document is None:  # the report's figures are gathered only when it is drawn
+        context = _report_context(conversation, snapshot, stats)
         context["stylesheets"] = [path.as_uri() for path in REPORT_CSS]
         html = render_to_string("conversations/report_pdf.html", context, request=request)
         document = html_to_pdf(html)
@@ -705,9 +710,9 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _report_context(conversation: Conversation) -> dict[str, Any]:
-    snapshot = selectors.opinion_latest_deferred(conversation)
-    stats = _stats(conversation)
+def _report_context(
+    conversation: Conversation, snapshot: OpinionSnapshot | None, stats: dict[str, Any]
+) -> dict[str, Any]:
     session = conversation.session
     context: dict[str, Any] = {
         "conversation": conversation,
