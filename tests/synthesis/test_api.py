@@ -282,3 +282,39 @@ def test_api_key_messages_filter_with_a_nul_character_is_422(client, query):
     response = client.get(f"/api/key-messages/?{query}")
     assert response.status_code == 422
     assert "NUL" in response.json()["detail"]
+
+
+def test_api_key_message_names_its_public_sources_only(client):
+    from django.contrib.auth.models import User
+
+    from listening.synthesis.services import key_message_publish, key_messages_merge
+
+    organiser = User.objects.create_user("organiser-api-lineage", password="x")
+    programme = ProgrammeFactory(slug="lineage")
+    session = ListeningSessionFactory(programme=programme)
+    parts = []
+    for title in ("Shade at bus stops", "Secret draft message"):
+        km = KeyMessageFactory(programme=programme, title=title)
+        km.voices.set([VoiceFactory(session=session)])
+        parts.append(km)
+    key_message_publish(key_message=parts[0], author=organiser)
+    merged = key_messages_merge(
+        key_messages=parts, title="Cool waiting", author=organiser, reason="same idea"
+    )
+    CommitmentFactory(programme=programme, title="Shade every stop").key_messages.set([merged])
+
+    one = _get(client, f"key-messages/{merged.pk}")
+    assert [s["title"] for s in one["made_from"]] == ["Shade at bus stops"]
+    assert one["made_from"][0]["id"] == parts[0].pk
+    listed = _get(client, "key-messages/?programme=lineage")["items"]
+    assert [s["title"] for s in listed[0]["made_from"]] == ["Shade at bus stops"]
+    pact = _get(client, "pact/")
+    chain = [
+        km
+        for chapter in pact[0]["chapters"]
+        for c in chapter["commitments"]
+        for km in c["key_messages"]
+    ]
+    assert [s["title"] for s in chain[0]["made_from"]] == ["Shade at bus stops"]
+    for body in (one, listed, pact):
+        _assert_no_leak(body)

@@ -135,3 +135,39 @@ def test_pact_page_queries_do_not_grow_with_commitments(client, django_assert_nu
     with django_assert_num_queries(len(one)):
         page = client.get("/pact/").content.decode()
     assert page.count('class="commitment"') == 6
+
+
+def _merged_chain():
+    """A published and a draft key message merged into one published key message that a
+    published commitment answers."""
+    from django.contrib.auth.models import User
+
+    from listening.synthesis.services import key_message_publish, key_messages_merge
+
+    organiser = User.objects.create_user("organiser-lineage", password="x")
+    programme = ProgrammeFactory(name="Lineage programme")
+    session = ListeningSessionFactory(programme=programme)
+    seen = KeyMessageFactory(programme=programme, title="Shade at bus stops")
+    seen.voices.set([VoiceFactory(session=session)])
+    key_message_publish(key_message=seen, author=organiser)
+    draft = KeyMessageFactory(programme=programme, title="Secret draft message")
+    draft.voices.set([VoiceFactory(session=session)])
+    merged = key_messages_merge(
+        key_messages=[seen, draft], title="Cool waiting", author=organiser, reason="same idea"
+    )
+    CommitmentFactory(programme=programme, title="Shade every stop").key_messages.set([merged])
+    return merged
+
+
+def test_pact_page_names_the_published_key_messages_a_merge_came_from(client):
+    _merged_chain()
+    page = client.get("/pact/").content.decode()
+    assert "Made from the earlier key messages:" in page
+    assert "“Shade at bus stops”" in page
+    assert "Secret draft message" not in page  # merged away before anyone saw it
+
+
+def test_pact_page_lineage_in_spanish(client):
+    _merged_chain()
+    page = client.get("/es/pact/").content.decode()
+    assert "Elaborado a partir de los mensajes clave anteriores:" in page

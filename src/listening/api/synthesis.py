@@ -19,12 +19,13 @@ from ninja.pagination import paginate
 
 from listening.api.common import LANG_DESCRIPTION, Converted, Detail, Named, Pages
 from listening.api.schemas import Id, QuerySchema
-from listening.synthesis.models import Commitment
+from listening.synthesis.models import Commitment, KeyMessage
 from listening.synthesis.selectors import (
     Evidence,
     evidence_for,
     pact,
     pact_programmes,
+    public_sources,
     published_key_messages,
 )
 
@@ -44,6 +45,12 @@ class CommitmentRef(Schema):
     url: str
 
 
+class SourceOut(Schema):
+    id: int
+    title: str
+    published_at: dt.datetime | None
+
+
 class KeyMessageOut(Schema):
     id: int
     title: str
@@ -57,6 +64,7 @@ class KeyMessageOut(Schema):
     voice_count: int
     statement_count: int
     commitments: list[CommitmentRef]
+    made_from: list[SourceOut]
     url: str
 
 
@@ -102,6 +110,7 @@ class KeyMessageChainOut(Schema):
     text: str
     url: str
     evidence: EvidenceOut
+    made_from: list[SourceOut]
 
 
 class CommitmentOut(Schema):
@@ -170,6 +179,10 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
     }
 
 
+def _sources(made_from: list[KeyMessage]) -> list[dict[str, Any]]:
+    return [{"id": s.pk, "title": s.title, "published_at": s.published_at} for s in made_from]
+
+
 def _commitment_ref(c: Commitment) -> dict[str, Any]:
     return {
         "id": c.pk,
@@ -196,6 +209,7 @@ def _key_message(km: Any) -> dict[str, Any]:
         "voice_count": km.voice_count,
         "statement_count": km.statement_count,
         "commitments": [_commitment_ref(c) for c in km.shown_commitments],
+        "made_from": _sources(km.shown_sources),
         "url": reverse("api:key_message_one", kwargs={"pk": km.pk}),
     }
 
@@ -213,7 +227,8 @@ def _key_messages() -> Any:
                 "commitments",
                 queryset=Commitment.objects.filter(is_published=True).order_by("pk"),
                 to_attr="shown_commitments",
-            )
+            ),
+            Prefetch("sources", queryset=public_sources(), to_attr="shown_sources"),
         )
         .order_by("pk")
     )
@@ -244,6 +259,7 @@ def _commitment(c: Commitment, evidence: list[Evidence]) -> dict[str, Any]:
                 "text": ev.key_message.text,
                 "url": reverse("api:key_message_one", kwargs={"pk": ev.key_message.pk}),
                 "evidence": _evidence(ev),
+                "made_from": _sources(ev.made_from),
             }
             for ev in evidence
         ],

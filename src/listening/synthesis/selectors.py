@@ -63,6 +63,8 @@ class Evidence:
     statements: list[ShownStatement] = field(default_factory=list)
     voice_count: int = 0  # every supporting voice, shown or not
     statement_count: int = 0
+    # Lineage: the earlier key messages this one was merged or split from (public ones only).
+    made_from: list[KeyMessage] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +83,13 @@ class PactChapter:
 
 def published_key_messages() -> QuerySet[KeyMessage]:
     return KeyMessage.objects.filter(status=KeyMessageStatus.PUBLISHED)
+
+
+def public_sources() -> QuerySet[KeyMessage]:
+    """Key messages that may be named as the source of a merge or split: those that were
+    published before they were retired (a key message is never unpublished, so a publication
+    date means the public saw it); a draft merged away is never named."""
+    return KeyMessage.objects.filter(published_at__isnull=False).order_by("pk")
 
 
 def _latest_figures(conversation_ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -119,6 +128,11 @@ def evidence_for(key_messages: list[KeyMessage]) -> dict[int, Evidence]:
             continue
         f = figures.get(statement.conversation_id, {}).get(str(statement.pk), {})
         ev.statements.append(ShownStatement.of(statement, f))
+    sources = KeyMessage.sources.through.objects.filter(
+        from_keymessage_id__in=ids, to_keymessage__in=public_sources()
+    ).select_related("to_keymessage")
+    for source in sources.order_by("to_keymessage_id"):
+        out[source.from_keymessage_id].made_from.append(source.to_keymessage)
     return out
 
 
