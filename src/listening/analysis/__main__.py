@@ -94,7 +94,9 @@ def themes(args: argparse.Namespace) -> int:
 
     try:
         texts = read_texts(Path(args.file), args.text_column)
-        result = find_themes(texts, k=args.k, language=args.language, seed=args.seed)
+        result = find_themes(
+            texts, k=args.k, language=args.language, seed=args.seed, method=args.method
+        )
     except TopicsError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -125,6 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     th.add_argument("--k", type=int, default=None, help="number of themes (default: by size)")
     th.add_argument("--json", required=True, help="where to write the result")
     th.add_argument("--seed", type=int, default=0)
+    th.add_argument(
+        "--method",
+        choices=["lsa", "semantic"],
+        default="lsa",
+        help="lsa: words only (default); semantic: sentence embeddings (the optional extra "
+        "'semantic', see docs/analysis.md)",
+    )
     args = parser.parse_args(argv)
     if args.command == "opinions":
         return opinions(args)

@@ -297,6 +297,17 @@ def default_k(n_texts: int) -> int:
     return int(min(12, max(2, round(float(np.sqrt(n_texts / 10))))))
 
 
+def _default_embed() -> Callable[[Sequence[str]], npt.NDArray[np.float32]]:
+    """The ``semantic`` extra's sentence embeddings, loaded (and checked) on first use."""
+    from . import embeddings  # optional extra: never imported by the default method
+
+    try:
+        encoder = embeddings.encoder()
+    except embeddings.EmbeddingsUnavailable as exc:
+        raise TopicsError(str(exc)) from exc
+    return encoder.encode
+
+
 def find_themes(
     texts: Sequence[str],
     *,
@@ -327,7 +338,7 @@ def find_themes(
     x, terms = _vectorise(texts, analyzer)
     if method == "semantic":
         if embed is None:
-            raise TopicsError("the semantic method needs an embedding function (embed=...)")
+            embed = _default_embed()
         z = np.asarray(normalize(embed(texts)), dtype=np.float64)
         labels = _kmeans(z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
     elif method == "lsa":
