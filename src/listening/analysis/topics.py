@@ -64,6 +64,9 @@ SMALL = 200  # below this many texts, no LSA
 # Above this many texts, the reduction and k-means are fitted on a seeded sample of this size
 # and applied to every text; the EM rounds then use every text.
 FIT_SAMPLE = 10_000
+# method="semantic": weight of the sentence vectors against the words, and EM rounds.
+SEMANTIC_KAPPA = 10.0
+SEMANTIC_ROUNDS = 10
 
 _WORD = re.compile(r"(?u)\b[^\W\d_][^\W_]+\b")
 
@@ -249,10 +252,22 @@ def _consensus(
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
     del distance
-    # Average linkage leaves a few odd texts in groups of their own: cut the tree lower until
-    # k groups of at least 1% of the texts appear; the texts outside them start unassigned.
-    smallest = max(2, len(rows) // 100)
-    for cut in range(k, min(len(rows), 4 * k) + 1):
+    groups, keep = _big_groups(tree, k, len(rows))
+    number = {int(g): i for i, g in enumerate(keep)}
+    chosen = np.array([g in number for g in groups])
+    start_labels = np.array([number[int(g)] for g in groups[chosen]], dtype=np.int64)
+    labels = _em_refine(x, start_labels, k, rows=rows[chosen])
+    return _absorb_small(x, labels, smallest=max(2, n // 100))
+
+
+def _big_groups(
+    tree: npt.NDArray[np.float64], k: int, n: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Average linkage leaves a few odd texts in groups of their own: cut the tree lower until
+    k groups of at least 1% of the ``n`` texts appear. Returns each text's group and the (at
+    most k) groups kept, largest first; texts of other groups are left to the caller."""
+    smallest = max(2, n // 100)
+    for cut in range(k, min(n, 4 * k) + 1):
         groups = fcluster(tree, cut, criterion="maxclust")
         ids, sizes = np.unique(groups, return_counts=True)
         big = ids[sizes >= smallest]
@@ -261,11 +276,46 @@ def _consensus(
     else:
         big = ids[np.argsort(-sizes, kind="stable")][:k]
     keep = big[np.argsort(-sizes[np.isin(ids, big)], kind="stable")][:k]
-    number = {int(g): i for i, g in enumerate(keep)}
-    chosen = np.array([g in number for g in groups])
-    start_labels = np.array([number[int(g)] for g in groups[chosen]], dtype=np.int64)
-    labels = _em_refine(x, start_labels, k, rows=rows[chosen])
-    return _absorb_small(x, labels, smallest=max(2, n // 100))
+    return groups, keep
+
+
+def _semantic(
+    x: sparse.csr_matrix, z: npt.NDArray[np.float64], k: int, seed: int
+) -> npt.NDArray[np.int64]:
+    """Themes from sentence vectors ``z`` (L2-normalised) and the texts' terms ``x``.
+
+    Average linkage of the cosine distances between texts (on a seeded sample of at most
+    5,000) cut into k groups of at least 1% of the texts; every text starts in the group whose
+    mean vector is nearest; then EM rounds of a mixture in which a text's fit to a theme is the
+    naive Bayes log-likelihood of its terms plus ``SEMANTIC_KAPPA`` x the cosine of its vector
+    to the theme's mean vector (a von Mises-Fisher term), with the themes' shares as priors.
+    """
+    n = z.shape[0]
+    if n <= CONSENSUS_SAMPLE:
+        rows = np.arange(n, dtype=np.int64)
+    else:
+        rng = np.random.default_rng(seed)
+        rows = np.sort(rng.choice(n, CONSENSUS_SAMPLE, replace=False)).astype(np.int64)
+    distance = np.clip(1.0 - z[rows] @ z[rows].T, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    del distance
+    groups, keep = _big_groups(tree, k, len(rows))
+    centres = normalize(np.array([z[rows[groups == g]].mean(axis=0) for g in keep]))
+    resp = np.eye(len(keep))[np.argmax(z @ centres.T, axis=1)]
+    presence = x.copy()
+    presence.data[:] = 1.0
+    presence = sparse.csr_matrix(presence, dtype=np.float64)
+    for _ in range(SEMANTIC_ROUNDS):
+        counts = np.asarray((presence.T @ resp).T) + EM_SMOOTHING
+        log_word = np.log(counts / counts.sum(axis=1, keepdims=True))
+        log_prior = np.log(resp.sum(axis=0) + 1.0) - np.log(resp.sum() + len(keep))
+        centres = normalize(resp.T @ z)
+        fit = np.asarray(presence @ log_word.T) + SEMANTIC_KAPPA * (z @ centres.T) + log_prior
+        fit -= fit.max(axis=1, keepdims=True)
+        resp = np.exp(fit)
+        resp /= resp.sum(axis=1, keepdims=True)
+    return np.asarray(resp.argmax(axis=1), dtype=np.int64)
 
 
 def _absorb_small(
@@ -340,7 +390,7 @@ def find_themes(
         if embed is None:
             embed = _default_embed()
         z = np.asarray(normalize(embed(texts)), dtype=np.float64)
-        labels = _kmeans(z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
+        labels = _semantic(x, z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
     elif method == "lsa":
         z = _embed_lsa(x, k, seed)
         labels = _consensus(x, z, k, seed) if k > 1 else np.zeros(n, dtype=np.int64)
