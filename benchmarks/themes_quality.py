@@ -11,6 +11,10 @@ The settings of `topics.py` were chosen on TUNE only (see docs/analysis.md for w
 looked at). For scale, it also prints a supervised ceiling that cheats on purpose: logistic
 regression trained on the answers (5-fold cross-validated) on the same stemmed TF-IDF terms
 that `topics.py` clusters — what those features can tell apart at best.
+
+With the optional extra `semantic` installed (`make semantic`), a column for
+`method="semantic"` (sentence embeddings) is added, with the same ceiling on its vectors;
+each text is encoded once (the first set takes the encoding time, shown in its line).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import normalized_mutual_info_score
 from sklearn.model_selection import cross_val_predict
 
+from listening.analysis import embeddings
 from listening.analysis.topics import Analyzer, _vectorise, find_themes
 
 TUNE = [
@@ -82,6 +87,23 @@ def ours(texts: list[str], k: int, seed: int) -> np.ndarray:
     return find_themes(texts, k=k, seed=seed).assignments
 
 
+_vectors: dict[str, np.ndarray] = {}
+
+
+def embed_cached(texts: list[str]) -> np.ndarray:
+    """The semantic extra's vectors, each text encoded once for every set and seed."""
+    from listening.analysis.embeddings import encoder
+
+    missing = [t for t in dict.fromkeys(texts) if t not in _vectors]
+    if missing:
+        _vectors.update(zip(missing, encoder().encode(missing), strict=True))
+    return np.array([_vectors[t] for t in texts])
+
+
+def semantic(texts: list[str], k: int, seed: int) -> np.ndarray:
+    return find_themes(texts, k=k, seed=seed, method="semantic", embed=embed_cached).assignments
+
+
 def supervised_ceiling(texts: list[str], truth: np.ndarray) -> float:
     x, _terms = _vectorise(texts, Analyzer("en"))
     model = LogisticRegression(C=10, max_iter=300)
@@ -89,6 +111,8 @@ def supervised_ceiling(texts: list[str], truth: np.ndarray) -> float:
 
 
 METHODS = {"TF-IDF + k-means": baseline_kmeans, "TF-IDF + NMF": baseline_nmf, "topics.py": ours}
+if embeddings.available():
+    METHODS["semantic"] = semantic
 
 
 def main() -> None:
@@ -114,6 +138,15 @@ def main() -> None:
         result = find_themes(texts, k=len(names), seed=0)
         for theme in result.themes:
             print(f"    {theme.size:>5}  {theme.label}")
+        if "semantic" in METHODS:
+            x = embed_cached(texts)
+            model = LogisticRegression(C=10, max_iter=500)
+            found = cross_val_predict(model, x, truth, cv=5)
+            ceiling = normalized_mutual_info_score(truth, found)
+            print(f"  supervised ceiling on the sentence vectors NMI {ceiling:.3f}")
+            result = find_themes(texts, k=len(names), seed=0, method="semantic", embed=embed_cached)
+            for theme in result.themes:
+                print(f"    {theme.size:>5}  {theme.label}")
 
 
 if __name__ == "__main__":
