@@ -23,6 +23,9 @@ seed:
 Keywords are the terms most over-represented in a theme (shown in their most common spelling
 in the texts, not as stems), the label is the first three, and the examples are the texts
 nearest the theme's centre. See docs/analysis.md ("Themes from text").
+
+``method="semantic"`` groups sentence vectors instead (``_semantic``): by default those of the
+optional extra ``semantic`` (``listening.analysis.embeddings``, imported only then).
 """
 
 from __future__ import annotations
