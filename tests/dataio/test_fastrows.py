@@ -32,9 +32,7 @@ def programme():
     factories.VoiceFactory(
         session=session, speaker=None, attribution_consent=False, city=None, text="=1+1"
     )
-    factories.VoiceFactory(
-        session=session, status=VoiceStatus.DRAFT, published_at=None, themes=[b]
-    )
+    factories.VoiceFactory(session=session, status=VoiceStatus.DRAFT, published_at=None, themes=[b])
     return programme
 
 

@@ -154,3 +154,18 @@ def test_admin_action_publishes_open_data_now(admin_client, programme):
     )
     assert "is published" in reply.content.decode()
     assert selectors.opendata_build(programme) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schedule_in_a_worker_thread_publishes_in_the_background(settings):
+    from listening.conversations.jobs import worker
+
+    session = factories.ListeningSessionFactory()
+    factories.VoiceFactory(session=session, text="Heard in the background.")
+    settings.OPENDATA_JOBS = "thread"
+    settings.OPENDATA_DEBOUNCE_SECONDS = 0
+    assert services.opendata_schedule(programme=session.programme)
+    assert not services.opendata_schedule(programme=session.programme)  # asked once already
+    assert worker.wait_idle(timeout=60)
+    build = selectors.opendata_build(session.programme)
+    assert build is not None and "Heard in the background." in stored_text(build)

@@ -163,3 +163,22 @@ def test_open_data_of_a_programme_no_longer_published_is_not_served(client, prog
     assert client.get(url).status_code == 404
     assert client.get(f"/open-data/{programme.slug}.zip").status_code == 404
     assert programme.name not in client.get("/open-data/").content.decode()
+
+
+def test_open_data_page_asks_a_background_build_only_when_the_data_changed(
+    client, programme, settings, monkeypatch
+):
+    asked = []
+    monkeypatch.setattr(
+        "listening.dataio.services.opendata_schedule",
+        lambda *, programme: asked.append(programme.slug),
+    )
+    settings.OPENDATA_JOBS = "thread"
+    client.get("/open-data/")
+    assert asked == []
+    factories.VoiceFactory(session=programme.sessions.first(), text="Newer.")
+    client.get("/open-data/")
+    assert asked == [programme.slug]
+    settings.OPENDATA_JOBS = "sync"  # never built in the request
+    client.get("/open-data/")
+    assert asked == [programme.slug]

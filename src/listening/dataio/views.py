@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -101,7 +102,7 @@ def index(request: HttpRequest) -> HttpResponse:
     for programme in opendata.published_programmes():
         build = selectors.opendata_build(programme)
         stale = selectors.opendata_is_stale(programme, build)
-        if stale:
+        if stale and settings.OPENDATA_JOBS in {"thread", "celery"}:  # never "sync" here
             services.opendata_schedule(programme=programme)
         programmes.append(
             ProgrammeDownloads(
