@@ -82,6 +82,7 @@ def main() -> None:
             f"| {audience} | {statistics.median(times):.2f} | {len(files)} | "
             f"{size / 1024:,.0f} | {len(archive) / 1024:,.0f} |"
         )
+    from django.conf import settings
     from django.test import Client
 
     from listening.dataio.selectors import opendata_build, opendata_is_stale
@@ -96,7 +97,7 @@ def main() -> None:
         start = time.perf_counter()
         opendata_is_stale(programme, opendata_build(programme))
         checks.append(time.perf_counter() - start)
-    client = Client(SERVER_NAME="localhost")
+    client = Client(SERVER_NAME=settings.ALLOWED_HOSTS[0])
     served = []
     for _ in range(args.runs):
         start = time.perf_counter()

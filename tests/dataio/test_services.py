@@ -158,8 +158,11 @@ def test_admin_action_publishes_open_data_now(admin_client, programme):
 
 @pytest.mark.django_db(transaction=True)
 def test_schedule_in_a_worker_thread_publishes_in_the_background(settings):
+    from django.core.cache import cache
+
     from listening.conversations.jobs import worker
 
+    cache.clear()
     session = factories.ListeningSessionFactory()
     factories.VoiceFactory(session=session, text="Heard in the background.")
     settings.OPENDATA_JOBS = "thread"

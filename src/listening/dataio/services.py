@@ -175,7 +175,6 @@ def opendata_publish_stale(*, force: bool = False) -> list[tuple[Programme, str]
 
 def opendata_publish_logged(programme_id: int) -> None:
     """The background job's body: publish by id, never raise."""
-    cache.delete(f"opendata:scheduled:{programme_id}")  # a change from now on asks again
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
         return
@@ -196,7 +195,8 @@ def opendata_schedule(*, programme: Programme, now: bool = False) -> bool:
     mode = settings.OPENDATA_JOBS
     if mode == "off":
         return False
-    # Many page views of a stale programme ask once; a failing build is retried after this.
+    # Page views of a stale programme ask at most once per OPENDATA_RETRY_SECONDS: a busy
+    # conversation (a vote changes the fingerprint) rebuilds every few minutes, not always.
     if (
         mode != "sync"
         and not now
