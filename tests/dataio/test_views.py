@@ -84,6 +84,8 @@ def test_open_data_zip_holds_every_public_file(client, programme):
 def test_open_data_refuses_unknown_files_and_programmes(client, programme):
     assert client.get(f"/open-data/{programme.slug}/../settings.py").status_code == 404
     assert client.get(f"/open-data/{programme.slug}/secrets.csv").status_code == 404
+    for stored in ("build.json", "open-data.zip", "current"):
+        assert client.get(f"/open-data/{programme.slug}/{stored}").status_code == 404
     assert client.get("/open-data/nope.zip").status_code == 404
     empty = factories.ProgrammeFactory()
     assert client.get(f"/open-data/{empty.slug}/voices.csv").status_code == 404

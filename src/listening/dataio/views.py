@@ -154,6 +154,8 @@ def download_zip(request: HttpRequest, slug: str) -> HttpResponseBase:
 @require_safe
 def download_file(request: HttpRequest, slug: str, path: str) -> HttpResponseBase:
     programme = _published(slug)
+    if path == selectors.ZIP_NAME:  # that one is /open-data/<slug>.zip
+        raise Http404(_("This programme's open data has no such file."))
     fmt = path.rsplit(".", 1)[-1]
     mediatype = opendata.MEDIATYPES.get(fmt, "application/octet-stream")
     if fmt != "xlsx":
