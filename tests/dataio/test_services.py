@@ -172,3 +172,24 @@ def test_schedule_in_a_worker_thread_publishes_in_the_background(settings):
     assert worker.wait_idle(timeout=60)
     build = selectors.opendata_build(session.programme)
     assert build is not None and "Heard in the background." in stored_text(build)
+
+
+def test_every_change_that_may_hide_something_makes_the_build_stale(programme):
+    build = opendata_publish(programme=programme)
+    session = programme.sessions.first()
+    quiet = factories.PersonFactory(slug="quiet", name="Quiet Participant")
+    changes = [
+        lambda: factories.ParticipationFactory(session=session, person=quiet),
+        lambda: Person.objects.filter(slug="quiet").update(
+            consent_listed=False, consent_quoted=False
+        ),
+        lambda: Voice.objects.filter(text="Water is a right.").update(attribution_consent=False),
+        lambda: Person.objects.filter(slug="ana").update(consent_quoted=False),
+        lambda: Voice.objects.filter(text="A draft voice.").update(status=VoiceStatus.PUBLISHED),
+    ]
+    for change in changes:
+        change()
+        assert selectors.opendata_is_stale(programme, build)
+        build = opendata_publish(programme=programme)
+        assert not selectors.opendata_is_stale(programme, build)
+    assert "Quiet Participant" not in stored_text(build)

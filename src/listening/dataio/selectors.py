@@ -20,7 +20,6 @@ from django.db.models import Count, Max, Q, Sum
 
 from listening.conversations.models import Statement, StatementStatus, Vote
 from listening.dataio.opendata import programme_conversations
-from listening.people.models import Person
 from listening.programmes.models import ListeningSession, Participation, Programme
 from listening.synthesis.models import Commitment, KeyMessage, KeyMessageStatus, ProgressUpdate
 from listening.voices.models import Voice, VoiceStatus
@@ -98,29 +97,36 @@ def _aggregate(queryset: Any, **extra: Any) -> list[Any]:
 
 def opendata_fingerprint(programme: Programme) -> str:
     """A digest of what the public export reads, from a dozen aggregate queries (no row is
-    rendered): it changes when a session, voice, listed person, key message, commitment,
-    approved statement or vote is added, removed, published, unpublished or consented or not
-    (a voice's or vote's edit too: they have an update time). Edits of other rows that change
-    neither counts nor identities (a person's name) wait for the next publication."""
+    rendered): it changes when a session, participation, voice, key message, commitment,
+    approved statement or vote is added, removed, published or unpublished, when a speaker's
+    or participant's consents change (a voice's or vote's edit too: they have an update
+    time). Edits of other rows that change neither counts nor identities (a person's name)
+    wait for the next publication."""
     sessions = ListeningSession.objects.filter(programme=programme)
     voices = Voice.objects.filter(session__programme=programme)
     involved = Participation.objects.filter(session__programme=programme)
-    people = Person.objects.filter(
-        Q(pk__in=involved.values("person")) | Q(pk__in=voices.values("speaker"))
-    )
     conversations = programme_conversations(programme).order_by()
     statements = Statement.objects.filter(conversation__in=conversations)
     messages = KeyMessage.objects.filter(programme=programme)
     commitments = Commitment.objects.filter(programme=programme)
+    shown = Q(status=VoiceStatus.PUBLISHED)
+    listed = Q(speaker__consent_listed=True)
     parts: list[Any] = [
         programme.pk,
         programme.slug,
         programme.name,
         _aggregate(sessions),
-        _aggregate(involved),
-        _aggregate(voices, changed=Max("updated_at")),
-        _aggregate(voices.filter(status=VoiceStatus.PUBLISHED, attribution_consent=True)),
-        _aggregate(people.filter(consent_listed=True)),
+        _aggregate(involved, listed=Sum("person_id", filter=Q(person__consent_listed=True))),
+        # One pass over the voices: every one, the published, those that may be attributed,
+        # and their speakers' consents.
+        _aggregate(
+            voices,
+            changed=Max("updated_at"),
+            shown=Sum("pk", filter=shown),
+            attributed=Sum("pk", filter=shown & Q(attribution_consent=True)),
+            listed=Sum("speaker_id", filter=listed),
+            quoted=Sum("speaker_id", filter=listed & Q(speaker__consent_quoted=True)),
+        ),
         _aggregate(conversations),
         _aggregate(statements.filter(status=StatementStatus.APPROVED)),
         _aggregate(
