@@ -1,6 +1,7 @@
 """Publishing open data: the public export built once into DATA_DIR, whole or not at all,
 rebuilt when the data changed, and nothing withdrawn after a build served once rebuilt."""
 
+import io
 import json
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from listening.dataio import selectors, services
 from listening.dataio.services import PublishBusyError, opendata_publish
 from listening.people.models import Person
+from listening.programmes.models import Programme
 from listening.voices.models import Voice, VoiceStatus
 from tests import factories
 from tests.dataio.opendata_check import download
@@ -193,3 +195,12 @@ def test_every_change_that_may_hide_something_makes_the_build_stale(programme):
         build = opendata_publish(programme=programme)
         assert not selectors.opendata_is_stale(programme, build)
     assert "Quiet Participant" not in stored_text(build)
+
+
+def test_the_demo_command_publishes_so_open_data_has_downloads_at_once(client):
+    call_command("demo", stdout=io.StringIO())
+    programme = Programme.objects.get(slug="cities-are-listening")
+    build = selectors.opendata_build(programme)
+    assert build is not None and not selectors.opendata_is_stale(programme, build)
+    page = client.get("/open-data/").content.decode()
+    assert "Data as of" in page and f"/open-data/{programme.slug}.zip" in page
