@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/opendata.py           # the demo programme (own SQLite file)
     .venv/bin/python benchmarks/opendata.py --large   # pages.py's programme: 100,000 voices
 
-Prints, per audience, the median wall time of building all the files in memory (what each
-/open-data/ download does: docs/data-formats.md), the number of files, their total size and
-the ZIP's size, and the process's peak memory.
+Prints, per audience, the median wall time of building all the files in memory (what
+``listening export-data`` and the admin's zip do), the number of files, their total size and
+the ZIP's size; then the time of publishing the public files that /open-data/ serves
+(``opendata_publish``: build, write, ZIP; docs/data-formats.md), of the staleness check the
+page makes, and of serving the stored voices.csv; and the process's peak memory.
 """
 
 from __future__ import annotations
@@ -80,6 +82,35 @@ def main() -> None:
             f"| {audience} | {statistics.median(times):.2f} | {len(files)} | "
             f"{size / 1024:,.0f} | {len(archive) / 1024:,.0f} |"
         )
+    from django.conf import settings
+    from django.test import Client
+
+    from listening.dataio.selectors import opendata_build, opendata_is_stale
+    from listening.dataio.services import opendata_publish
+
+    start = time.perf_counter()
+    published = opendata_publish(programme=programme)
+    publish_time = time.perf_counter() - start
+    assert published is not None
+    checks = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        opendata_is_stale(programme, opendata_build(programme))
+        checks.append(time.perf_counter() - start)
+    client = Client(SERVER_NAME=settings.ALLOWED_HOSTS[0])
+    served = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        reply = client.get(f"/open-data/{programme.slug}/voices.csv")
+        assert reply.status_code == 200, reply.status_code
+        size = sum(len(chunk) for chunk in reply.streaming_content)
+        reply.close()
+        served.append(time.perf_counter() - start)
+    print(
+        f"publish (build, write, ZIP): {publish_time:.2f} s; staleness check: "
+        f"{statistics.median(checks) * 1000:.0f} ms; voices.csv served "
+        f"({size / 1024:,.0f} KiB): {statistics.median(served) * 1000:.0f} ms"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:,.0f} MiB")
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from listening.dataio.services import opendata_publish
 from tests import factories
 from tests.browser.conftest import axe_violations
 
@@ -13,6 +14,7 @@ def programme():
     session = factories.ListeningSessionFactory(slug="water")
     factories.VoiceFactory(session=session, text="Water is a right.")
     factories.ConversationFactory(slug="talk", programme=session.programme)
+    opendata_publish(programme=session.programme)
     return session.programme
 
 

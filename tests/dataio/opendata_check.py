@@ -203,3 +203,17 @@ def every_text(folder: Path) -> str:
         elif path.is_file():
             parts.append(path.read_text(encoding="utf-8"))
     return "\n".join(parts)
+
+
+def download(client: Any, url: str, **headers: Any) -> tuple[Any, bytes]:
+    """The reply of a GET and its body; a streamed file is read and its file closed (without
+    the request_finished signal that closing the reply sends, which would end the test's
+    database connection)."""
+    reply = client.get(url, **headers)
+    if not reply.streaming:
+        return reply, reply.content
+    body = b"".join(reply.streaming_content)
+    for closer in reply._resource_closers:
+        closer()
+    reply._resource_closers.clear()
+    return reply, body

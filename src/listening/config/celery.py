@@ -13,4 +13,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "listening.config.settings")
 
 app = Celery("listening")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["listening.conversations"])
+app.autodiscover_tasks(["listening.conversations", "listening.dataio"])

@@ -187,6 +187,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # "sync": right after the vote's transaction commits (tests).
 OPINION_JOBS = env_str("OPINION_JOBS", "celery" if CELERY_BROKER_URL else "thread")
 OPINION_DEBOUNCE_SECONDS = env_float("OPINION_DEBOUNCE_SECONDS", 2.0)
+# Open data (docs/data-formats.md): who rebuilds a programme's files once its data changed:
+# "thread", "celery", "sync" (in the caller) or "off" (only `listening export-data --publish`).
+OPENDATA_JOBS = env_str("OPENDATA_JOBS", "celery" if CELERY_BROKER_URL else "thread")
+OPENDATA_DEBOUNCE_SECONDS = env_float("OPENDATA_DEBOUNCE_SECONDS", 30.0)
+OPENDATA_RETRY_SECONDS = env_int("OPENDATA_RETRY_SECONDS", 300)  # a build asked at most this often
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)  # larger API bodies get 413
 OPINION_COST_FACTOR = env_float("OPINION_COST_FACTOR", 10.0)
 OPINION_SNAPSHOTS_KEPT = env_int("OPINION_SNAPSHOTS_KEPT", 3)

@@ -14,3 +14,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, as in production: WAL and the busy timeout apply, so tests that write from
     # several threads wait for the lock instead of failing as in-memory shared cache does.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+OPENDATA_JOBS = "off"  # tests publish open data themselves (dataio.services.opendata_publish)

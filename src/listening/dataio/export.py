@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from listening.dataio.fastrows import dataset_of, xlsx_bytes
 from listening.dataio.resources import ListeningResource
 from listening.people.models import Organisation, Person
 from listening.people.resources import OrganisationResource, PersonResource, PublicPersonResource
@@ -89,6 +90,8 @@ def programme_tables(programme: Programme, audience: Audience) -> list[Table]:
 
 
 def dataset_bytes(dataset: Any, fmt: str) -> bytes:
+    if fmt == "xlsx":
+        return xlsx_bytes(dataset.headers, dataset)
     if fmt == "json":
         return dataset.export("json").encode()  # type: ignore[no-any-return]
     content = dataset.export(fmt)
@@ -96,12 +99,13 @@ def dataset_bytes(dataset: Any, fmt: str) -> bytes:
 
 
 def table_bytes(table: Table, fmt: str) -> bytes:
-    return dataset_bytes(table.resource.export(queryset=table.rows), fmt)
+    return dataset_bytes(dataset_of(table.resource, table.rows), fmt)
 
 
 def table_files(table: Table) -> dict[str, bytes]:
-    """The table in every format, from one read of its rows."""
-    dataset = table.resource.export(queryset=table.rows)
+    """The table in every format, from one read of its rows (dataio/fastrows.py: the same
+    cells as ``table.resource.export``, faster)."""
+    dataset = dataset_of(table.resource, table.rows)
     return {f"{table.name}.{fmt}": dataset_bytes(dataset, fmt) for fmt in FORMATS}
 
 

@@ -1,16 +1,19 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from listening.dataio.admin import SpreadsheetMixin
 from listening.dataio.export import Audience
 from listening.dataio.opendata import opendata_zip
+from listening.dataio.services import PublishBusyError, opendata_publish, opendata_schedule
 from listening.programmes.forms import ListeningSessionForm, ProgrammeForm
 from listening.programmes.models import (
     AgendaItem,
@@ -37,6 +40,52 @@ class ProgrammeAdmin(TranslationAdmin[Programme]):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeInline]
     readonly_fields = ["data"]
+    actions = ["publish_open_data"]
+
+    @admin.action(description=_("Publish open data now"), permissions=["change"])
+    def publish_open_data(self, request: HttpRequest, queryset: QuerySet[Programme]) -> None:
+        """Build the public files of /open-data/ again: in the background when a worker thread
+        or Celery builds them (OPENDATA_JOBS), otherwise here and now."""
+        background = settings.OPENDATA_JOBS in {"thread", "celery"}
+        for programme in queryset:
+            if background:
+                opendata_schedule(programme=programme, now=True)
+                self.message_user(
+                    request,
+                    gettext(
+                        "The open data of “%(name)s” is being built; /open-data/ will serve "
+                        "it in a few minutes."
+                    )
+                    % {"name": programme.name},
+                )
+                continue
+            try:
+                build = opendata_publish(programme=programme)
+            except PublishBusyError:
+                self.message_user(
+                    request,
+                    gettext("The open data of “%(name)s” is being built already.")
+                    % {"name": programme.name},
+                    messages.WARNING,
+                )
+                continue
+            if build is None:
+                self.message_user(
+                    request,
+                    gettext("“%(name)s” has no session yet, so it has no open data to publish.")
+                    % {"name": programme.name},
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The open data of “%(name)s” is published: %(count)d file.",
+                        "The open data of “%(name)s” is published: %(count)d files.",
+                        len(build.files),
+                    )
+                    % {"name": programme.name, "count": len(build.files)},
+                )
 
     @admin.display(description=_("data"))
     def data(self, obj: Programme) -> str:

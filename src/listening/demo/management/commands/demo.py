@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from listening.dataio.services import opendata_publish_stale
 from listening.demo.loader import DATA_DIR, DemoDataError, load_demo
 from listening.demo.removal import demo_remove
 
@@ -32,3 +33,6 @@ class Command(BaseCommand):
         except DemoDataError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(str(report))
+        # So that /open-data/ has files to serve from the first page view.
+        for programme, outcome in opendata_publish_stale():
+            self.stdout.write(f"Open data of {programme.slug}: {outcome}.")
