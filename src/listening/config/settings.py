@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "listening.live",
     "listening.demo",
     "listening.synthesis",
+    "listening.dataio",  # no models: its ready() withdraws stale open data (dataio/withdrawals.py)
 ]
 
 MIDDLEWARE = [

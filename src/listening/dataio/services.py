@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -33,6 +34,8 @@ from listening.programmes.models import Programme
 log = logging.getLogger(__name__)
 
 KEPT_BUILDS = 2  # the current one and the one before (a download may still be reading it)
+PUBLISH_ATTEMPTS = 3
+WITHDRAWN = ".withdrawn"  # when something in the stored files stopped being public
 
 
 class PublishBusyError(RuntimeError):
@@ -66,64 +69,95 @@ def opendata_unpublish(*, programme: Programme) -> bool:
     return True
 
 
+def opendata_withdraw(*, programme: Programme) -> None:
+    """Stop serving the programme's stored open data now (``withdrawals``): remove its
+    ``current`` pointer and mark when, so a build that started earlier is not put in place."""
+    folder = selectors.opendata_folder(programme)
+    if not folder.is_dir():
+        return
+    marker = folder / WITHDRAWN
+    marker.write_text(repr(time.time()), encoding="utf-8")
+    (folder / selectors.POINTER).unlink(missing_ok=True)
+
+
+def _withdrawn_since(folder: Path, started: float) -> bool:
+    try:
+        return float((folder / WITHDRAWN).read_text(encoding="utf-8")) >= started
+    except (OSError, ValueError):
+        return False
+
+
 def opendata_publish(*, programme: Programme) -> selectors.PublishedBuild | None:
     """Build the programme's public open data into ``DATA_DIR/open-data/<slug>/`` and make it
     the one served. A programme that is not published (no session) has its stored files
     removed instead, and None is returned. Raises PublishBusyError when another process is
-    building it."""
+    building it. Something withdrawn while it was building (``opendata_withdraw``) makes it
+    build again (at most ``PUBLISH_ATTEMPTS`` times; then nothing is served until the next
+    build)."""
     if not published_programmes().filter(pk=programme.pk).exists():
         opendata_unpublish(programme=programme)
         return None
     folder = selectors.opendata_folder(programme)
     with _locked(folder):
-        # The fingerprint is taken before reading: a change made during the build makes the
-        # build stale at once, so it is built again rather than missed.
-        fingerprint = selectors.opendata_fingerprint(programme)
-        started = timezone.now()
-        built_at = started.replace(microsecond=0)  # HTTP dates have seconds
-        files = build(programme, "public")
-        # Sorted by name is sorted by time (_prune keeps the newest).
-        name = started.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
-        temporary = folder / f".tmp-{name}"
-        temporary.mkdir()
-        try:
-            meta_files = {}
-            with zipfile.ZipFile(temporary / selectors.ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as zf:
-                order = {p: i for i, p in enumerate(opendata_paths(programme))}
-                for path in sorted(files, key=lambda p: order.get(p, len(order))):
-                    content = files[path]
-                    target = temporary / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(content)
-                    zf.writestr(f"{programme.slug}/{path}", content)
-                    meta_files[path] = {
-                        "size": len(content),
-                        "sha256": hashlib.sha256(content).hexdigest(),
-                    }
-            meta = {
-                "programme_id": programme.pk,
-                "programme": programme.slug,
-                "audience": "public",
-                "built_at": built_at.astimezone(dt.UTC).isoformat(),
-                "fingerprint": fingerprint,
-                "files": meta_files,
-                "zip": {
-                    "size": (temporary / selectors.ZIP_NAME).stat().st_size,
-                    "sha256": _digest(temporary / selectors.ZIP_NAME),
-                },
-            }
-            (temporary / selectors.METADATA).write_text(
-                json.dumps(meta, indent=1), encoding="utf-8"
-            )
-            os.rename(temporary, folder / name)
-        except BaseException:
-            shutil.rmtree(temporary, ignore_errors=True)
-            raise
-        pointer = folder / f".{selectors.POINTER}-{name}"
-        pointer.write_text(name, encoding="utf-8")
-        os.replace(pointer, folder / selectors.POINTER)
-        _prune(folder, keep=name)
-    return selectors.opendata_build(programme)
+        for _attempt in range(PUBLISH_ATTEMPTS):
+            started_clock = time.time()
+            name = _build_into(programme, folder)
+            if _withdrawn_since(folder, started_clock):
+                shutil.rmtree(folder / name, ignore_errors=True)
+                continue
+            pointer = folder / f".{selectors.POINTER}-{name}"
+            pointer.write_text(name, encoding="utf-8")
+            os.replace(pointer, folder / selectors.POINTER)
+            _prune(folder, keep=name)
+            return selectors.opendata_build(programme)
+    return None
+
+
+def _build_into(programme: Programme, folder: Path) -> str:
+    """Build every public file, the ZIP and ``build.json`` into a new folder of ``folder``
+    (renamed into place whole); its name."""
+    # The fingerprint is taken before reading: a change made during the build makes the
+    # build stale at once, so it is built again rather than missed.
+    fingerprint = selectors.opendata_fingerprint(programme)
+    started = timezone.now()
+    built_at = started.replace(microsecond=0)  # HTTP dates have seconds
+    files = build(programme, "public")
+    # Sorted by name is sorted by time (_prune keeps the newest).
+    name = started.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
+    temporary = folder / f".tmp-{name}"
+    temporary.mkdir()
+    try:
+        meta_files = {}
+        with zipfile.ZipFile(temporary / selectors.ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as zf:
+            order = {p: i for i, p in enumerate(opendata_paths(programme))}
+            for path in sorted(files, key=lambda p: order.get(p, len(order))):
+                content = files[path]
+                target = temporary / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                zf.writestr(f"{programme.slug}/{path}", content)
+                meta_files[path] = {
+                    "size": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                }
+        meta = {
+            "programme_id": programme.pk,
+            "programme": programme.slug,
+            "audience": "public",
+            "built_at": built_at.astimezone(dt.UTC).isoformat(),
+            "fingerprint": fingerprint,
+            "files": meta_files,
+            "zip": {
+                "size": (temporary / selectors.ZIP_NAME).stat().st_size,
+                "sha256": _digest(temporary / selectors.ZIP_NAME),
+            },
+        }
+        (temporary / selectors.METADATA).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        os.rename(temporary, folder / name)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return name
 
 
 def _digest(path: Path) -> str:

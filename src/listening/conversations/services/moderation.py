@@ -17,6 +17,7 @@ from listening.conversations.models import (
 from listening.conversations.services.errors import ConversationError
 from listening.conversations.services.opinion_maps import opinion_schedule
 from listening.conversations.services.participants import User, _account
+from listening.conversations.signals import statements_hidden
 
 
 def _log(
@@ -59,6 +60,11 @@ def statements_moderate(
     if not statements:
         return 0
     Statement.objects.filter(pk__in=[s.pk for s in statements]).update(status=status)
+    hidden = [
+        s.pk for s in statements if s.status == StatementStatus.APPROVED and status != s.status
+    ]
+    if hidden:
+        statements_hidden.send(sender=Statement, statement_ids=hidden)
     now = timezone.now()
     ModerationLog.objects.bulk_create(
         ModerationLog(
