@@ -6,9 +6,11 @@ import re
 import zipfile
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
+from listening.dataio import selectors
 from listening.dataio.opendata import opendata_paths
 from listening.dataio.services import opendata_publish
 from listening.people.models import Person
@@ -130,6 +132,8 @@ def test_open_data_page_dates_the_files_and_flags_newer_data(client, programme):
     page = client.get("/open-data/").content.decode()
     assert "Data as of" in page and "Newer data is being prepared" not in page
     factories.VoiceFactory(session=programme.sessions.first(), text="Said after the build.")
+    # Page views reuse the data's fingerprint for a minute; a minute later:
+    cache.delete(selectors.fingerprint_cache_key(programme))
     page = client.get("/open-data/").content.decode()
     assert "Newer data is being prepared" in page
     # The stored files are served until the next build, which then has the new voice.
@@ -179,8 +183,20 @@ def test_open_data_page_asks_a_background_build_only_when_the_data_changed(
     client.get("/open-data/")
     assert asked == []
     factories.VoiceFactory(session=programme.sessions.first(), text="Newer.")
+    cache.delete(selectors.fingerprint_cache_key(programme))  # a minute later
     client.get("/open-data/")
     assert asked == [programme.slug]
     settings.OPENDATA_JOBS = "sync"  # never built in the request
     client.get("/open-data/")
     assert asked == [programme.slug]
+
+
+def test_open_data_page_reuses_the_fingerprint_for_a_minute(
+    client, programme, django_assert_max_num_queries
+):
+    client.get("/open-data/")
+    factories.VoiceFactory(session=programme.sessions.first(), text="Said after the build.")
+    with django_assert_max_num_queries(12) as counted:
+        page = client.get("/open-data/").content.decode()
+    assert "Newer data is being prepared" not in page  # not looked at again yet
+    assert not any("SUM(" in q["sql"].upper() for q in counted.captured_queries)

@@ -109,7 +109,14 @@ def opendata_publish(*, programme: Programme) -> selectors.PublishedBuild | None
             pointer.write_text(name, encoding="utf-8")
             os.replace(pointer, folder / selectors.POINTER)
             _prune(folder, keep=name)
-            return selectors.opendata_build(programme)
+            built = selectors.opendata_build(programme)
+            if built is not None:  # page views compare with what was just built
+                cache.set(
+                    selectors.fingerprint_cache_key(programme),
+                    built.fingerprint,
+                    selectors.FINGERPRINT_SECONDS,
+                )
+            return built
     return None
 
 

@@ -101,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
     programmes = []
     for programme in opendata.published_programmes():
         build = selectors.opendata_build(programme)
-        stale = selectors.opendata_is_stale(programme, build)
+        stale = selectors.opendata_is_stale(programme, build, cached=True)
         if stale and settings.OPENDATA_JOBS in {"thread", "celery"}:  # never "sync" here
             services.opendata_schedule(programme=programme)
         programmes.append(
