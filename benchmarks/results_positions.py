@@ -10,7 +10,11 @@ stored — once as the single ``positions_pack`` blob that snapshots held before
 - **every position**: what the next refresh's warm start, the API and the export read
   (``selectors.snapshot_positions``);
 - **store**: writing the positions inside the refresh's transaction;
-- the bytes stored either way.
+- the bytes stored either way;
+- **the results page** (``GET /conversations/<slug>/results/``, Django test client, median
+  of 5 after a warm-up) for a visitor and for a participant placed on the map, with the
+  blocks snapshot the latest, then with the blob one (what the page read before). The map
+  has no statements: the page's other parts are measured by opinions_platform.py.
 
 Usage (the database must be migrated; the conversation made here is deleted at the end)::
 
@@ -46,10 +50,12 @@ def run(n: int, repeat: int) -> dict[str, Any]:
 
     django.setup()
     import numpy as np
+    from django.core import signing
     from django.db import connection, transaction
+    from django.test import Client
     from django.utils import timezone
 
-    from listening.conversations import selectors
+    from listening.conversations import selectors, services
     from listening.conversations.models import (
         Conversation,
         OpinionPositionBlock,
@@ -62,6 +68,7 @@ def run(n: int, repeat: int) -> dict[str, Any]:
         positions_pack,
         positions_unpack,
     )
+    from listening.conversations.views import COOKIE_SALT, _cookie_name
 
     rng = np.random.default_rng(13)
     group = rng.integers(0, 4, n)
@@ -69,13 +76,20 @@ def run(n: int, repeat: int) -> dict[str, Any]:
     xy = centres[group] + rng.normal(0, 0.4, (n, 2))
     # Participant ids as a database hands them out: increasing, with a few gaps.
     ids = np.cumsum(rng.integers(1, 3, n)) + 1_000
-    positions = Positions.from_arrays(ids, xy, group, np.ones(n, dtype=bool))
     conversation = Conversation.objects.create(
         slug=f"bench-positions-{int(time.time())}",
         topic="Positions benchmark",
         languages=["en"],
         opens_at=timezone.now(),
     )
+    me, token = services.participant_create(conversation=conversation)
+    if not np.isin(me.pk, ids):
+        ids[len(ids) // 2] = me.pk  # the page's participant sits on the map
+    ids = np.unique(ids)
+    n = len(ids)
+    group = group[:n]
+    xy = xy[:n]
+    positions = Positions.from_arrays(ids, xy, group, np.ones(n, dtype=bool))
     out: dict[str, Any] = {
         "database": connection.vendor,
         "participants": n,
@@ -139,6 +153,26 @@ def run(n: int, repeat: int) -> dict[str, Any]:
             assert np.array_equal(a.xy, b.xy)
         out["every_position_blob_ms"] = _ms(every_blob)
         out["every_position_blocks_ms"] = _ms(every_blocks)
+
+        url = f"/conversations/{conversation.slug}/results/"
+        name = _cookie_name(conversation)
+        cookie = signing.get_cookie_signer(salt=name + COOKIE_SALT).sign(token)
+        for stored, latest in (("blocks", new), ("blob", old)):
+            OpinionSnapshot.objects.filter(pk=latest.pk).update(computed_at=timezone.now())
+            for who in ("visitor", "participant"):
+                client = Client(HTTP_HOST="localhost")
+                if who == "participant":
+                    client.cookies[name] = cookie
+                times = []
+                for i in range(6):
+                    t = time.perf_counter()
+                    response = client.get(url)
+                    if i:
+                        times.append(time.perf_counter() - t)
+                    assert response.status_code == 200, response.status_code
+                seen = b'data-you="true"' in response.content
+                assert seen == (who == "participant"), (stored, who)
+                out[f"page_{stored}_{who}_ms"] = _ms(times)
     finally:
         conversation.delete()
     return out
