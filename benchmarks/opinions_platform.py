@@ -96,7 +96,11 @@ def child_map(slug: str) -> dict[str, Any]:
         "first_map_rss_mb": peak,
         "rss_before_mb": base,
         "groups": len(snapshot.result["groups"]),
-        "snapshot_positions_mb": len(bytes(snapshot.positions)) / 1e6,
+        "snapshot_positions_mb": sum(
+            len(bytes(data)) for data in snapshot.position_blocks.values_list("data", flat=True)
+        )
+        / 1e6,
+        "snapshot_position_blocks": snapshot.position_blocks.count(),
         "snapshot_result_mb": len(json.dumps(snapshot.result)) / 1e6,
     }
 
@@ -145,6 +149,18 @@ def child_refresh(slug: str, new_votes: int) -> dict[str, Any]:
     t = time.perf_counter()
     table = vote_cache.votes_read(conversation)
     incremental = time.perf_counter() - t
+    # Votes after the map, which the page's counts add to the map's: a second new participant
+    # and existing ones, 1,000 in all.
+    late, _ = services.participant_create(conversation=conversation)
+    for sid in statements[:mine]:
+        services.vote_cast(participant=late, statement_id=sid, value=1)
+    for pid in rng.choice(people, 1_000 - mine).tolist():
+        sid = int(statements[int(rng.integers(0, min(200, len(statements))))])
+        services.vote_cast(
+            participant=others.get(pid) or Participant.objects.get(pk=pid),
+            statement_id=sid,
+            value=-1,
+        )
     return {
         "incremental_read_s": incremental,
         "incremental_read_how": table.how,
@@ -161,10 +177,12 @@ def child_page(slug: str, token: str) -> dict[str, Any]:
     from django.core import signing
     from django.test import Client
 
-    from listening.conversations.models import Conversation
+    from listening.conversations.models import Conversation, Participant
+    from listening.conversations.tokens import token_hash
     from listening.conversations.views import COOKIE_SALT, _cookie_name
 
     conversation = Conversation.objects.get(slug=slug)
+    me = str(Participant.objects.get(token_hash=token_hash(token)).pk)
     url = f"/conversations/{slug}/results/"
     out: dict[str, Any] = {}
     for who in ("visitor", "participant"):
@@ -189,19 +207,36 @@ def child_page(slug: str, token: str) -> dict[str, Any]:
     from listening.conversations import selectors
     from listening.conversations.opinion_map import build_map
 
-    parts: dict[str, list[float]] = {"page_map_ms": [], "page_counts_ms": []}
+    parts: dict[str, list[float]] = {
+        "page_map_ms": [],
+        "page_position_ms": [],
+        "page_counts_ms": [],
+        "counts_every_vote_ms": [],
+    }
     for _ in range(5):
         t = time.perf_counter()
         snapshot = selectors.opinion_latest(conversation)
         assert snapshot is not None
         result = selectors.opinion_public(
-            conversation=conversation, snapshot=snapshot, positions_of=["1"]
+            conversation=conversation, snapshot=snapshot, positions_of=[me]
         )
-        build_map(result, you="1")
+        assert me in result["participants"]
+        build_map(result, you=me)
         parts["page_map_ms"].append(time.perf_counter() - t)
         t = time.perf_counter()
-        selectors.conversation_stats(conversation)
+        selectors.snapshot_positions_of(snapshot, [me])
+        parts["page_position_ms"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        stats = selectors.conversation_stats(conversation)
         parts["page_counts_ms"].append(time.perf_counter() - t)
+    # What the counts cost before: every vote and participant counted (once: seconds at 1M).
+    t = time.perf_counter()
+    exact = selectors.conversation_stats_counted(conversation)
+    parts["counts_every_vote_ms"].append(time.perf_counter() - t)
+    out["counts_equal_exact"] = all(
+        exact[k] == stats[k] for k in ("participants", "voters", "votes")
+    )
+    out["votes_since_map"] = stats["votes"] - (snapshot.counts or {}).get("votes", 0)
     out.update({k: 1000 * statistics.median(v) for k, v in parts.items()})
     return out
 
@@ -229,6 +264,14 @@ def main() -> None:
     parser.add_argument("--slug", default="")
     parser.add_argument("--token", default="")
     parser.add_argument("--new-votes", type=int, default=1000)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the imported conversation (for --page-only)"
+    )
+    parser.add_argument(
+        "--page-only",
+        action="store_true",
+        help="only the results page, on a conversation kept by --keep (with --slug, --token)",
+    )
     args = parser.parse_args()
     if args.child == "map":
         print(json.dumps(child_map(args.slug)))
@@ -262,6 +305,12 @@ def main() -> None:
         env["DATABASE_URL"] = f"sqlite:///{data / 'bench.sqlite3'}"
     listening = [sys.executable, "-m", "listening.manage"]
     subprocess.run([*listening, "migrate", "-v0"], env=env, check=True)
+    if args.page_only:
+        if not (args.slug and args.token):
+            raise SystemExit("--page-only needs --slug and --token (printed by a --keep run)")
+        page = _run(["--child", "page", "--slug", args.slug, "--token", args.token], env)
+        print(json.dumps({"db": args.db, "slug": args.slug, **page}, indent=2))
+        return
     slug = f"bench-{args.case}-{int(time.time())}"
     row: dict[str, Any] = {
         "db": args.db,
@@ -293,18 +342,21 @@ def main() -> None:
         token = refresh.pop("token")
         row.update(refresh)
         row.update(_run(["--child", "page", "--slug", slug, "--token", token], env))
+        if args.keep:
+            row.update({"slug": slug, "token": token})
     finally:
-        subprocess.run(
-            [
-                *listening,
-                "shell",
-                "-c",
-                "from listening.conversations.models import Conversation;"
-                f"Conversation.objects.filter(slug={slug!r}).delete()",
-            ],
-            env=env,
-            check=False,
-        )
+        if not args.keep:
+            subprocess.run(
+                [
+                    *listening,
+                    "shell",
+                    "-c",
+                    "from listening.conversations.models import Conversation;"
+                    f"Conversation.objects.filter(slug={slug!r}).delete()",
+                ],
+                env=env,
+                check=False,
+            )
     row["target"] = TARGETS.get(args.case, "")
     print(json.dumps(row, indent=2))
 

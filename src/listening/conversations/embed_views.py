@@ -135,7 +135,8 @@ def _summary(conversation: Conversation, stats: dict[str, Any]) -> dict[str, Any
                 "No opinion map yet: it is computed once enough people have voted. Come back soon."
             )
         }
-    result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
+    # Groups and consensus only: no participant's position is read.
+    result = selectors.opinion_public(conversation=conversation, snapshot=snapshot, positions_of=[])
     texts = selectors.statement_texts(conversation=conversation)
 
     def listed(items: list[Any]) -> list[str]:

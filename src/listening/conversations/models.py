@@ -381,9 +381,17 @@ class OpinionSnapshot(models.Model):
     # map); a snapshot stored before ``positions`` existed also holds every participant here.
     result = models.JSONField(default=dict)
     state = models.JSONField(default=dict, help_text="k-smoothing and warm-start state")
-    # Every participant's position, group and membership as compact arrays (opinion_map.py,
-    # ``positions_pack``); the warm-start state's member lists are read from them too.
+    # Every participant's position, group and membership as compact arrays in one blob
+    # (opinion_map.py, ``positions_pack``): snapshots stored before ``OpinionPositionBlock``.
     positions = models.BinaryField(null=True, blank=True, editable=False)
+    # True when the positions are stored in ``OpinionPositionBlock`` rows (and ``positions``
+    # is empty); the warm-start state's member lists are read from them too.
+    positions_in_blocks = models.BooleanField(default=False, editable=False)
+    # What the map's vote read counted, so pages need not count every vote: "participants",
+    # "voters", "votes", and the largest participant and vote ids counted
+    # ("participant_max_id", "vote_max_id"); pages add what is newer (selectors.py,
+    # ``conversation_stats``). Empty on snapshots stored before.
+    counts = models.JSONField(default=dict, blank=True, editable=False)
     # Polis routing priority per statement id, so choosing the next statement reads no votes.
     priorities = models.JSONField(default=dict, blank=True)
     seconds = models.FloatField(default=0)
@@ -396,6 +404,30 @@ class OpinionSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class OpinionPositionBlock(models.Model):
+    """The positions of a few thousand consecutive participants of one snapshot
+    (opinion_map.py, ``positions_blocks``): one participant's position is one indexed read."""
+
+    snapshot = models.ForeignKey(
+        OpinionSnapshot, on_delete=models.CASCADE, related_name="position_blocks"
+    )
+    # The smallest participant id in the block; the block holds ids up to the next one's.
+    first_participant = models.BigIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("opinion map positions")
+        verbose_name_plural = _("opinion map positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "first_participant"], name="position_block_unique_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id} from participant {self.first_participant}"
 
 
 class ModerationAction(models.TextChoices):

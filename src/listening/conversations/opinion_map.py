@@ -4,10 +4,12 @@ Only presentation: positions come from the snapshot that listening.analysis comp
 conversations are thinned to a fixed number of points per group so the page stays light; the
 groups' sizes and centres always count everyone.
 
-A snapshot keeps every participant's position as compact arrays (``positions_pack``: int64
-ids, float32 x and y, int8 group, a membership flag), and, in its JSON summary, the drawn map
-(``map_summary``: the thinned points, each group's hull, centre and size, the bounds). The
-results page reads the summary and, for the participant looking at it, one position.
+A snapshot keeps every participant's position as compact arrays (int64 ids, float32 x and y,
+int8 group, a membership flag) in blocks of ``POSITIONS_PER_BLOCK`` consecutive participant ids
+(``positions_blocks``; a snapshot stored before blocks kept them in one ``positions_pack``
+blob), and, in its JSON summary, the drawn map (``map_summary``: the thinned points, each
+group's hull, centre and size, the bounds). The results page reads the summary and, for the
+participant looking at it, the one block that holds their position.
 """
 
 from __future__ import annotations
@@ -172,6 +174,59 @@ def positions_pack(positions: Positions) -> bytes:
         in_conversation=positions.in_conversation,
     )
     return buffer.getvalue()
+
+
+# A block: n little-endian int64 ids (sorted), n float32 pairs, n int8 groups, n flag bytes.
+POSITIONS_PER_BLOCK = 4096
+_BLOCK_ROW_BYTES = 8 + 8 + 1 + 1
+
+
+def positions_blocks(positions: Positions, size: int | None = None) -> list[tuple[int, bytes]]:
+    """``positions`` cut into blocks of ``size`` (``POSITIONS_PER_BLOCK``) participants, as
+    (first participant id, data) pairs; ``positions_block_unpack`` reads one back."""
+    size = size or POSITIONS_PER_BLOCK
+    blocks = []
+    for start in range(0, len(positions), size):
+        end = start + size
+        data = b"".join(
+            (
+                positions.ids[start:end].astype("<i8").tobytes(),
+                positions.xy[start:end].astype("<f4").tobytes(),
+                positions.group[start:end].astype("i1").tobytes(),
+                positions.in_conversation[start:end].astype("u1").tobytes(),
+            )
+        )
+        blocks.append((int(positions.ids[start]), data))
+    return blocks
+
+
+def positions_block_unpack(data: bytes | memoryview) -> Positions:
+    """One block of ``positions_blocks``; ValueError when its length cannot be one."""
+    raw = bytes(data)
+    n, rest = divmod(len(raw), _BLOCK_ROW_BYTES)
+    if rest:
+        raise ValueError(f"a positions block of {len(raw)} bytes is not whole rows")
+    xy_at, group_at, flag_at = 8 * n, 16 * n, 17 * n
+    return Positions(
+        ids=np.frombuffer(raw, dtype="<i8", count=n).astype(np.int64),
+        xy=np.frombuffer(raw, dtype="<f4", count=2 * n, offset=xy_at)
+        .astype(np.float32)
+        .reshape(-1, 2),
+        group=np.frombuffer(raw, dtype="i1", count=n, offset=group_at).astype(np.int8),
+        in_conversation=np.frombuffer(raw, dtype="u1", count=n, offset=flag_at).astype(bool),
+    )
+
+
+def positions_concat(parts: list[Positions]) -> Positions:
+    """Blocks read back in order of their first id, as one ``Positions``."""
+    if not parts:
+        return Positions.from_arrays([], np.empty((0, 2)), [], [])
+    return Positions(
+        ids=np.concatenate([p.ids for p in parts]),
+        xy=np.concatenate([p.xy for p in parts]).reshape(-1, 2),
+        group=np.concatenate([p.group for p in parts]),
+        in_conversation=np.concatenate([p.in_conversation for p in parts]),
+    )
 
 
 def positions_unpack(data: bytes | memoryview) -> Positions:

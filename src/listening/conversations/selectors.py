@@ -19,6 +19,7 @@ from listening.conversations.models import (
     Conversation,
     ModerationLog,
     ModerationMode,
+    OpinionPositionBlock,
     OpinionSnapshot,
     Participant,
     Statement,
@@ -28,6 +29,8 @@ from listening.conversations.models import (
 from listening.conversations.opinion_map import (
     Positions,
     map_summary,
+    positions_block_unpack,
+    positions_concat,
     positions_unpack,
 )
 from listening.conversations.tokens import token_hash, token_is_well_formed
@@ -87,15 +90,59 @@ def opinion_latest(conversation: Conversation) -> OpinionSnapshot | None:
 
 
 def snapshot_positions(snapshot: OpinionSnapshot) -> Positions | None:
-    """Every participant's position in the snapshot, whichever way it was stored (compact
-    arrays, or one JSON object per participant in ``result`` before they were); None when
-    the stored arrays cannot be read."""
+    """Every participant's position in the snapshot, whichever way it was stored (blocks of
+    compact arrays, one blob of them before blocks, or one JSON object per participant in
+    ``result`` before that); None when the stored arrays cannot be read."""
+    if snapshot.positions_in_blocks:
+        blocks = (
+            OpinionPositionBlock.objects.filter(snapshot=snapshot)
+            .order_by("first_participant")
+            .values_list("data", flat=True)
+        )
+        try:
+            return positions_concat([positions_block_unpack(data) for data in blocks.iterator()])
+        except ValueError:
+            return None
     if snapshot.positions is not None:
         try:
             return positions_unpack(snapshot.positions)
         except (ValueError, KeyError, OSError, zipfile.BadZipFile):
             return None
     return Positions.from_participants((snapshot.result or {}).get("participants", {}))
+
+
+def snapshot_positions_of(
+    snapshot: OpinionSnapshot, participant_ids: Iterable[Any]
+) -> dict[str, dict[str, Any]]:
+    """The positions of a few participants, in the JSON shape of ``Positions.to_dict``: from a
+    snapshot stored in blocks, one indexed read of one block each; from an older one, by
+    reading all of it."""
+    wanted = []
+    for pid in participant_ids:
+        try:
+            wanted.append((str(pid), int(pid)))
+        except (TypeError, ValueError):
+            continue
+    if not snapshot.positions_in_blocks:
+        positions = snapshot_positions(snapshot) if wanted else None
+        return positions.to_dict(only=[key for key, _ in wanted]) if positions else {}
+    out: dict[str, dict[str, Any]] = {}
+    for key, pid in wanted:
+        data = (
+            OpinionPositionBlock.objects.filter(snapshot=snapshot, first_participant__lte=pid)
+            .order_by("-first_participant")
+            .values_list("data", flat=True)
+            .first()
+        )
+        if data is None:
+            continue
+        try:
+            item = positions_block_unpack(data).get(pid)
+        except ValueError:
+            continue
+        if item is not None:
+            out[key] = item
+    return out
 
 
 def statement_next(*, participant: Participant) -> Statement | None:
@@ -332,13 +379,17 @@ def opinion_public(
         for gid, group in result.get("groups", {}).items()
     }
     out["consensus"] = {k: items(v) for k, v in result.get("consensus", {}).items()}
-    # A snapshot stored before positions were compact has every participant in ``result``.
-    if positions_of is not None or "participants" not in result or "map" not in result:
+    if positions_of is not None:
+        out["participants"] = snapshot_positions_of(snapshot, positions_of)
+    # A snapshot stored before positions were compact has every participant in ``result``
+    # (and, stored before the drawn map was, no ``map``).
+    everyone = positions_of is None and "participants" not in result
+    if everyone or "map" not in result:
         positions = snapshot_positions(snapshot)
         if positions is None:
             positions = Positions.from_arrays([], np.empty((0, 2)), [], [])
-        if positions_of is not None or "participants" not in result:
-            out["participants"] = positions.to_dict(only=positions_of)
+        if everyone:
+            out["participants"] = positions.to_dict()
         if "map" not in result:
             out["map"] = map_summary(positions)
         out.setdefault("n_participants", len(positions))
@@ -403,7 +454,51 @@ def moderation_log(*, conversation: Conversation) -> QuerySet[ModerationLog]:
 
 
 def conversation_stats(conversation: Conversation) -> dict[str, Any]:
-    """Counts for organisers and pages: participants, votes, statements by status."""
+    """Counts for organisers and pages: participants, voters, votes, statements by status.
+
+    Participants, voters and votes are what the latest opinion map counted when it read the
+    votes (``OpinionSnapshot.counts``) plus what is newer than that read: participants and
+    votes with a larger id, and the participants whose first vote is among those votes. That
+    reads only what happened since the map (an index range on the primary key), never every
+    vote. A conversation with no map, or only one stored before ``counts``, is counted in full
+    (``conversation_stats_counted``). A vote or participant deleted since the map is still
+    counted until the next map.
+    """
+    counts = (
+        OpinionSnapshot.objects.filter(conversation=conversation)
+        .order_by("-computed_at", "-id")
+        .values_list("counts", flat=True)
+        .first()
+    )
+    keys = ("participants", "voters", "votes", "participant_max_id", "vote_max_id")
+    if not counts or any(not isinstance(counts.get(k), int) for k in keys):
+        return conversation_stats_counted(conversation)
+    vote_max = counts["vote_max_id"]
+    new_votes = Vote.objects.filter(conversation=conversation, pk__gt=vote_max)
+    new_voters = (
+        new_votes.exclude(
+            Exists(Vote.objects.filter(participant=OuterRef("participant"), pk__lte=vote_max))
+        )
+        .order_by()
+        .values("participant")
+        .distinct()
+        .count()
+    )
+    new_participants = Participant.objects.filter(
+        conversation=conversation, pk__gt=counts["participant_max_id"]
+    ).count()
+    statements = _statements_by_status(conversation)
+    return {
+        "participants": counts["participants"] + new_participants,
+        "voters": counts["voters"] + new_voters,
+        "votes": counts["votes"] + new_votes.count(),
+        "statements": statements,
+        "statements_total": sum(statements.values()),
+        **statements,
+    }
+
+
+def _statements_by_status(conversation: Conversation) -> dict[str, int]:
     by_status = dict(
         Statement.objects.filter(conversation=conversation)
         .order_by()  # the model's ordering would split the groups (one row per created_at)
@@ -411,7 +506,13 @@ def conversation_stats(conversation: Conversation) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
-    statements = {s: by_status.get(s, 0) for s in StatementStatus.values}
+    return {s: by_status.get(s, 0) for s in StatementStatus.values}
+
+
+def conversation_stats_counted(conversation: Conversation) -> dict[str, Any]:
+    """``conversation_stats`` counted from every participant and vote (seconds on a
+    conversation of millions of votes)."""
+    statements = _statements_by_status(conversation)
     return {
         "participants": Participant.objects.filter(conversation=conversation).count(),
         # Participants with a vote (one index probe each), not DISTINCT over every vote.
@@ -683,11 +784,11 @@ def statement_map_cells(
 
 def opinion_latest_deferred(conversation: Conversation) -> OpinionSnapshot | None:
     """The latest opinion map without loading its stored figures (``result``, ``state``,
-    ``priorities``), which a large conversation makes megabytes long; reading ``result`` later
-    loads it."""
+    ``priorities``, and the ``positions`` of a map stored before blocks), which a large
+    conversation makes megabytes long; reading ``result`` later loads it."""
     return (
         OpinionSnapshot.objects.filter(conversation=conversation)
-        .defer("result", "state", "priorities")
+        .defer("result", "state", "priorities", "positions")
         .order_by("-computed_at", "-id")
         .first()
     )

@@ -314,21 +314,14 @@ def _public_figures(
     )
 
     def compute() -> dict[str, Any]:
-        result = selectors.opinion_public(conversation=conversation, snapshot=snapshot)
-        placed = [p for p in result.get("participants", {}).values() if p.get("group") is not None]
-        extent = (
-            (
-                min(p["x"] for p in placed),
-                max(p["x"] for p in placed),
-                min(p["y"] for p in placed),
-                max(p["y"] for p in placed),
-            )
-            if placed
-            else None
+        # No participant's position: the drawn map's summary has what the page draws.
+        result = selectors.opinion_public(
+            conversation=conversation, snapshot=snapshot, positions_of=[]
         )
+        summary = result.get("map", {})
+        # The bounds of the placed participants: where a participant's own point is scaled.
+        extent = tuple(float(b) for b in summary["bounds"]) if summary.get("total") else None
         opinion_map = build_map(result)
-        cache.set(_cells_key(conversation, snapshot), _cells(result), FIGURES_SECONDS)
-        cache.set(_cells_key(conversation, snapshot, "places"), _places(result), FIGURES_SECONDS)
         # Drawn once per map: the page's largest loop, and never in the page's number format.
         points = "".join(
             f'<circle cx="{p.x!r}" cy="{p.y!r}" r="2.5" fill="{p.colour}" fill-opacity="0.6"/>'
@@ -351,25 +344,13 @@ def _cells_key(conversation: Conversation, snapshot: Any, what: str = "cells") -
     )
 
 
-def _places(result: dict[str, Any]) -> dict[int, tuple[float, float, int]]:
-    return {
-        int(pid): (p["x"], p["y"], p["group"])
-        for pid, p in result.get("participants", {}).items()
-        if p.get("group") is not None
-    }
-
-
-def _place_of(
-    conversation: Conversation, snapshot: Any, participant: Participant
-) -> tuple[float, float, int] | None:
-    """Where a participant sits on the map and in which group (server side only), from a
-    per-map cache of everyone's place rather than the stored map's megabytes."""
-    places: dict[int, tuple[float, float, int]] = _cached(
-        _cells_key(conversation, snapshot, "places"),
-        FIGURES_SECONDS,
-        lambda: _places(selectors.opinion_public(conversation=conversation, snapshot=snapshot)),
-    )
-    return places.get(participant.pk)
+def _place_of(snapshot: Any, participant: Participant) -> tuple[float, float, int] | None:
+    """Where a participant sits on the map and in which group (server side only): one block
+    of the stored positions, read by its index."""
+    mine = selectors.snapshot_positions_of(snapshot, [participant.pk]).get(str(participant.pk))
+    if mine is None or mine.get("group") is None:
+        return None
+    return mine["x"], mine["y"], mine["group"]
 
 
 def _cells(result: dict[str, Any]) -> dict[int, int]:
@@ -601,7 +582,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     figures = _Figures(conversation, snapshot)
     your_group = None
     if participant is not None:
-        place = _place_of(conversation, snapshot, participant)
+        place = _place_of(snapshot, participant)
         if place is not None:
             your_group = group_label(str(place[2]))
             figures.map.you = _you_on_map(figures.extent, place[0], place[1])

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from listening.analysis import (
@@ -24,12 +25,13 @@ from listening.analysis import (
 )
 from listening.conversations.models import (
     Conversation,
+    OpinionPositionBlock,
     OpinionSnapshot,
     Participant,
     Statement,
     StatementStatus,
 )
-from listening.conversations.opinion_map import Positions, map_summary, positions_pack
+from listening.conversations.opinion_map import Positions, map_summary, positions_blocks
 from listening.conversations.selectors import (
     ATTRIBUTE_OTHER,
     attribute_classes_shown,
@@ -52,8 +54,9 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
     statement has votes left, the stored maps are deleted (and None returned), so none keeps
     showing a statement rejected since. Constituency classes are merged or withheld as
     ``_classes_of_minimum_size`` says, and their sizes stored in ``attribute_sizes``.
-    Positions are stored compactly (``OpinionSnapshot.positions``); ``result`` holds the
-    summary and the drawn map.
+    Positions are stored compactly, in blocks of consecutive participants
+    (``OpinionPositionBlock``); ``result`` holds the summary and the drawn map, ``counts``
+    the participants, voters and votes the read saw (``_counts``).
     """
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
@@ -119,6 +122,7 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
     state_json = dataclasses.replace(result.state, in_conversation=set(), group_of={}).to_dict()
     del state_json["in_conversation"], state_json["groups"]
     state_json["members_in_positions"] = True
+    counts = _counts(conversation, table)
     with transaction.atomic():
         snapshot = OpinionSnapshot.objects.create(
             conversation=conversation,
@@ -127,9 +131,18 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
             participant_count=matrix.shape[0],
             result=summary,
             state=state_json,
-            positions=positions_pack(positions),
+            positions=None,
+            positions_in_blocks=True,
+            counts=counts,
             priorities={str(s): round(p, 6) for s, p in priorities.items() if s in shown},
             seconds=time.perf_counter() - started,
+        )
+        OpinionPositionBlock.objects.bulk_create(
+            [
+                OpinionPositionBlock(snapshot=snapshot, first_participant=first, data=data)
+                for first, data in positions_blocks(positions)
+            ],
+            batch_size=50,
         )
         kept = getattr(settings, "OPINION_SNAPSHOTS_KEPT", 3)
         old = OpinionSnapshot.objects.filter(conversation=conversation).order_by(
@@ -137,6 +150,22 @@ def opinion_refresh(*, conversation_id: int) -> OpinionSnapshot | None:
         )[kept:]
         OpinionSnapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
     return snapshot
+
+
+def _counts(conversation: Conversation, table: VoteTable) -> dict[str, int]:
+    """What ``selectors.conversation_stats`` adds newer rows to: the votes and voters of the
+    read (every current vote, on any statement), the participants up to the largest id now,
+    and the largest ids counted."""
+    participants = Participant.objects.filter(conversation=conversation).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    return {
+        "participants": int(participants["n"]),
+        "participant_max_id": int(participants["last"] or 0),
+        "voters": int(np.count_nonzero(np.diff(table.matrix.indptr))),
+        "votes": table.n_votes,
+        "vote_max_id": int(table.max_id),
+    }
 
 
 def _map_matrix(
