@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -729,30 +730,33 @@ def _period_starts(first: Any, last: Any, period: str) -> list[Any]:
 MAP_CELLS_X, MAP_CELLS_Y = 16, 10
 
 
-def participant_cells(result: dict[str, Any]) -> dict[int, int]:
-    """Participant id → the cell (``i * MAP_CELLS_Y + j``) of the ``MAP_CELLS_X`` ×
-    ``MAP_CELLS_Y`` grid over the opinion map's extent where they sit, for everyone placed
-    in a group (``result`` as ``opinion_public`` returns it). Kept on the server only."""
-    placed = {
-        int(pid): (p["x"], p["y"])
-        for pid, p in result.get("participants", {}).items()
-        if p.get("group") is not None
-    }
-    if not placed:
-        return {}
-    xs = [x for x, _ in placed.values()]
-    ys = [y for _, y in placed.values()]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    cells = {}
-    for pid, (x, y) in placed.items():
-        i = min(MAP_CELLS_X - 1, int((x - x0) / ((x1 - x0) or 1.0) * MAP_CELLS_X))
-        j = min(MAP_CELLS_Y - 1, int((y - y0) / ((y1 - y0) or 1.0) * MAP_CELLS_Y))
-        cells[pid] = i * MAP_CELLS_Y + j
-    return cells
+Cells = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # placed ids (sorted), their cell
+
+
+def participant_cells(positions: Positions | None) -> Cells:
+    """The participants placed in a group (ids, sorted) and the cell (``i * MAP_CELLS_Y + j``)
+    of the ``MAP_CELLS_X`` × ``MAP_CELLS_Y`` grid over the opinion map's extent where each
+    sits (none when the positions cannot be read). Computed on arrays: a million participants
+    in a few tens of milliseconds. Kept on the server only."""
+    if positions is None:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    placed = positions.group >= 0
+    ids = positions.ids[placed]
+    if not len(ids):
+        return ids, np.empty(0, dtype=np.int64)
+    xy = positions.xy[placed].astype(np.float64)
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    i = np.minimum(MAP_CELLS_X - 1, ((xy[:, 0] - lo[0]) / span[0] * MAP_CELLS_X).astype(np.int64))
+    j = np.minimum(MAP_CELLS_Y - 1, ((xy[:, 1] - lo[1]) / span[1] * MAP_CELLS_Y).astype(np.int64))
+    return ids, i * MAP_CELLS_Y + j
 
 
 def statement_map_cells(
-    *, conversation: Conversation, cells: dict[int, int], statement_id: int
+    *,
+    conversation: Conversation,
+    cells: Cells,
+    statement_id: int,
 ) -> dict[str, Any]:
     """Where the participants who agreed and who disagreed with a statement sit on the opinion
     map, counted per cell (``cells`` from ``participant_cells``). A cell with fewer than
@@ -760,25 +764,28 @@ def statement_map_cells(
     their number is returned (``hidden``) without saying where. No participant id leaves this
     function."""
     minimum = settings.MIN_GROUP_SIZE
-    counts: dict[str, dict[int, int]] = {"agree": {}, "disagree": {}}
-    names = {1: "agree", -1: "disagree"}
-    for pid, value in Vote.objects.filter(
-        conversation=conversation, statement_id=statement_id, value__in=(1, -1)
-    ).values_list("participant_id", "value"):
-        cell = cells.get(pid)
-        if cell is not None:
-            by_cell = counts[names[value]]
-            by_cell[cell] = by_cell.get(cell, 0) + 1
+    ids, cell_of = cells
+    votes = np.array(
+        Vote.objects.filter(
+            conversation=conversation, statement_id=statement_id, value__in=(1, -1)
+        ).values_list("participant_id", "value"),
+        dtype=np.int64,
+    ).reshape(-1, 2)
     out: dict[str, Any] = {"cells": {}, "hidden": {}, "grid": [MAP_CELLS_X, MAP_CELLS_Y]}
-    if not cells:
+    if not len(ids):
         out["grid"] = []
-    for name, by_cell in counts.items():
+    at = np.searchsorted(ids, votes[:, 0]) if len(ids) else np.zeros(len(votes), np.int64)
+    at = np.minimum(at, max(len(ids) - 1, 0))
+    placed = (ids[at] == votes[:, 0]) if len(ids) else np.zeros(len(votes), bool)
+    for name, value in (("agree", 1), ("disagree", -1)):
+        chosen = placed & (votes[:, 1] == value)
+        by_cell = np.bincount(cell_of[at[chosen]], minlength=MAP_CELLS_X * MAP_CELLS_Y)
+        shown = (by_cell >= minimum) & (by_cell > 0)
         out["cells"][name] = [
-            [cell // MAP_CELLS_Y, cell % MAP_CELLS_Y, n]
-            for cell, n in sorted(by_cell.items())
-            if n >= minimum
+            [int(cell) // MAP_CELLS_Y, int(cell) % MAP_CELLS_Y, int(by_cell[cell])]
+            for cell in np.flatnonzero(shown)
         ]
-        out["hidden"][name] = sum(n for n in by_cell.values() if n < minimum)
+        out["hidden"][name] = int(by_cell[(by_cell > 0) & ~shown].sum())
     return out
 
 

@@ -353,21 +353,6 @@ def _place_of(snapshot: Any, participant: Participant) -> tuple[float, float, in
     return mine["x"], mine["y"], mine["group"]
 
 
-def _cells(result: dict[str, Any]) -> dict[int, int]:
-    return selectors.participant_cells(result)
-
-
-def _participant_cells(conversation: Conversation, snapshot: Any) -> dict[int, int]:
-    """Where each participant sits on the grid of the map's cells (server side only), kept
-    apart from the page's figures because it holds one entry per participant."""
-    cells: dict[int, int] = _cached(
-        _cells_key(conversation, snapshot),
-        FIGURES_SECONDS,
-        lambda: _cells(selectors.opinion_public(conversation=conversation, snapshot=snapshot)),
-    )
-    return cells
-
-
 def _you_on_map(
     extent: tuple[float, float, float, float] | None, x: float, y: float
 ) -> MapPoint | None:
@@ -635,10 +620,20 @@ def results_cells(request: HttpRequest, slug: str, statement: int) -> JsonRespon
     counts = result.get("statements", {}).get(str(statement))
     if counts is None:
         raise Http404(_("No such statement on this map."))
-    cells = selectors.statement_map_cells(
-        conversation=conversation,
-        cells=_participant_cells(conversation, snapshot),
-        statement_id=statement,
+
+    def count() -> dict[str, Any]:
+        # Every participant's position is read only on a miss (a million: a fraction of a
+        # second), and only the counts per cell are kept.
+        return selectors.statement_map_cells(
+            conversation=conversation,
+            cells=selectors.participant_cells(selectors.snapshot_positions(snapshot)),
+            statement_id=statement,
+        )
+
+    cells: dict[str, Any] = _cached(
+        _cells_key(conversation, snapshot, f"cells:{statement}:{settings.MIN_GROUP_SIZE}"),
+        FIGURES_SECONDS,
+        count,
     )
     return JsonResponse(
         {
