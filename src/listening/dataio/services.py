@@ -69,15 +69,17 @@ def opendata_unpublish(*, programme: Programme) -> bool:
     return True
 
 
-def opendata_withdraw(*, programme: Programme) -> None:
+def opendata_withdraw(*, programme: Programme) -> bool:
     """Stop serving the programme's stored open data now (``withdrawals``): remove its
-    ``current`` pointer and mark when, so a build that started earlier is not put in place."""
+    ``current`` pointer and mark when, so a build that started earlier is not put in place.
+    False when the programme has no stored open data (nothing to withdraw or rebuild)."""
     folder = selectors.opendata_folder(programme)
     if not folder.is_dir():
-        return
+        return False
     marker = folder / WITHDRAWN
     marker.write_text(repr(time.time()), encoding="utf-8")
     (folder / selectors.POINTER).unlink(missing_ok=True)
+    return True
 
 
 def _withdrawn_since(folder: Path, started: float) -> bool:

@@ -124,9 +124,10 @@ def _withdraw_now(ids: set[int]) -> None:
     from listening.dataio.services import opendata_schedule, opendata_withdraw
 
     for programme in Programme.objects.filter(pk__in=ids):
-        opendata_withdraw(programme=programme)
         # One rebuild for the many rows a spreadsheet import changes in one go.
-        if cache.add(f"opendata:withdrawn:{programme.pk}", 1, timeout=5):
+        if opendata_withdraw(programme=programme) and cache.add(
+            f"opendata:withdrawn:{programme.pk}", 1, timeout=5
+        ):
             opendata_schedule(programme=programme, now=True)
 
 
