@@ -109,3 +109,18 @@ def test_a_withdrawal_during_a_build_makes_it_build_again(programme, monkeypatch
     assert len(calls) == 2
     assert build is not None
     assert "Water is a right." not in (build.folder / "voices.csv").read_text(encoding="utf-8")
+
+
+def test_each_withdrawal_is_rebuilt_at_once(
+    programme, settings, django_capture_on_commit_callbacks
+):
+    settings.OPENDATA_JOBS = "sync"  # the rebuild runs in the caller, so it can be checked
+    session = programme.sessions.get()
+    factories.VoiceFactory(session=session, text="Shade on every street.")
+    opendata_publish(programme=programme)
+    for text in ("Water is a right.", "Shade on every street."):
+        with django_capture_on_commit_callbacks(execute=True):
+            voice_set_status(voice=Voice.objects.get(text=text), status="draft")
+        build = selectors.opendata_build(programme)
+        assert build is not None  # rebuilt, not left withdrawn
+        assert text not in (build.folder / "voices.csv").read_text(encoding="utf-8")

@@ -218,6 +218,9 @@ def opendata_publish_stale(*, force: bool = False) -> list[tuple[Programme, str]
 
 def opendata_publish_logged(programme_id: int) -> None:
     """The background job's body: publish by id, never raise."""
+    from listening.dataio.withdrawals import withdrawn_key
+
+    cache.delete(withdrawn_key(programme_id))  # a withdrawal from now on asks again
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
         return

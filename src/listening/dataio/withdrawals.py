@@ -112,6 +112,10 @@ def _statements_hidden(sender: Any, statement_ids: list[int], **kwargs: Any) -> 
     withdraw(_statement_programmes(statement_ids))
 
 
+def withdrawn_key(programme_id: int) -> str:
+    return f"opendata:withdrawn:{programme_id}"
+
+
 def withdraw(programme_ids: Iterable[int]) -> None:
     """Once the current transaction commits, stop serving these programmes' stored open data
     and ask for it to be built again."""
@@ -124,9 +128,10 @@ def _withdraw_now(ids: set[int]) -> None:
     from listening.dataio.services import opendata_schedule, opendata_withdraw
 
     for programme in Programme.objects.filter(pk__in=ids):
-        # One rebuild for the many rows a spreadsheet import changes in one go.
+        # One rebuild for the many rows a spreadsheet import changes in one go: the key is
+        # dropped when the rebuild starts (services.opendata_publish_logged).
         if opendata_withdraw(programme=programme) and cache.add(
-            f"opendata:withdrawn:{programme.pk}", 1, timeout=5
+            withdrawn_key(programme.pk), 1, timeout=600
         ):
             opendata_schedule(programme=programme, now=True)
 
