@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 
@@ -6,6 +7,13 @@ from django.utils import translation
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.OPINION_CACHE_DIR = tmp_path / "opinion-votes"
+    settings.DATA_DIR = tmp_path / "data"  # stored open data, one folder per test
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures and job keys are keyed by ids, which the next test's rows reuse."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
