@@ -10,6 +10,7 @@ from listening.analysis import read_polis_export
 from listening.conversations import services
 from listening.conversations.models import (
     Conversation,
+    ModerationAction,
     ModerationLog,
     Participant,
     Statement,
@@ -321,6 +322,9 @@ def test_import_on_a_terminal_shows_a_progress_bar(capsys):
 def test_import_keeps_vote_timestamps_and_first_vote_order():
     _import(OPENDATA / "london.youth.policing", "ldn")
     export = read_polis_export(OPENDATA / "london.youth.policing")
+    imported_at = ModerationLog.objects.get(
+        conversation__slug="ldn", action=ModerationAction.IMPORT
+    ).at
     for first in export.votes[:: max(1, len(export.votes) // 50)]:
         vote = Vote.objects.get(
             conversation__slug="ldn",
@@ -328,7 +332,9 @@ def test_import_keeps_vote_timestamps_and_first_vote_order():
             statement__external_id=first.statement,
         )
         assert vote.value == first.value
-        assert int(vote.updated_at.timestamp() * 1000) == first.timestamp
+        # Polis's time of the vote is its created_at; updated_at is the import's time.
+        assert int(vote.created_at.timestamp() * 1000) == first.timestamp
+        assert vote.updated_at == imported_at
     order = list(
         Participant.objects.filter(conversation__slug="ldn")
         .order_by("id")
