@@ -281,6 +281,11 @@ def _votes_insert(
     order = np.argsort(key)
     del key
     now_us = int(now.timestamp() * 1_000_000)
+    if cols.timestamp is not None and len(cols.timestamp) and cols.timestamp.max() > _LAST_MS:
+        raise ConversationError(
+            f"votes.csv: timestamp {int(cols.timestamp.max())} is after the year 9999 "
+            "(Polis times are milliseconds since 1970)."
+        )
     if cols.timestamp is not None:
         created_us = np.where(cols.timestamp >= 0, cols.timestamp * 1000, now_us)
     else:
@@ -310,6 +315,7 @@ def _votes_insert(
     writer(table, columns, conversation.pk, now_us, batches, written)
 
 
+_LAST_MS = 253_402_300_799_999  # 9999-12-31 23:59:59.999 UTC, the last time a database takes
 Batches = Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 
 # PostgreSQL's binary COPY: the signature, flags and header extension; the end marker.
@@ -379,9 +385,11 @@ def _votes_copy(
 
 
 def _sqlite_stamps(us: np.ndarray) -> list[str]:
-    """UTC times as SQLite's Django backend stores them: 'YYYY-MM-DD HH:MM:SS.ffffff'."""
+    """UTC times as SQLite's Django backend stores them: 'YYYY-MM-DD HH:MM:SS.ffffff'
+    (years 1970 to 9999: the 11th character is always the 'T' numpy writes)."""
     text = np.datetime_as_string(us.astype("datetime64[us]"))
-    return np.char.replace(text, "T", " ").tolist()  # type: ignore[no-any-return]
+    text.view(np.uint32).reshape(text.size, -1)[:, 10] = ord(" ")
+    return text.tolist()  # type: ignore[no-any-return]
 
 
 def _votes_sqlite(
