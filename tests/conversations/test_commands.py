@@ -16,6 +16,7 @@ from listening.conversations.models import (
     Statement,
     Vote,
 )
+from listening.conversations.vote_cache import import_stamp
 from tests.factories import (
     ConversationFactory,
     ListeningSessionFactory,
@@ -334,7 +335,7 @@ def test_import_keeps_vote_timestamps_and_first_vote_order():
         assert vote.value == first.value
         # Polis's time of the vote is its created_at; updated_at is the import's time.
         assert int(vote.created_at.timestamp() * 1000) == first.timestamp
-        assert vote.updated_at == imported_at
+        assert vote.updated_at == import_stamp(imported_at)
     order = list(
         Participant.objects.filter(conversation__slug="ldn")
         .order_by("id")

@@ -32,6 +32,7 @@ from listening.conversations.opinion_map import (
     positions_unpack,
 )
 from listening.conversations.tokens import token_hash, token_is_well_formed
+from listening.conversations.vote_cache import import_stamp
 
 POLIS_XID_PREFIX = "polis-"
 # What Polis gives a statement nobody has seen yet.
@@ -478,12 +479,13 @@ def polis_export_data(conversation: Conversation) -> dict[str, Any]:
         for s in statements
     ]
     # A vote's time is its updated_at, except for an imported vote not changed since: its
-    # updated_at is the import's time (the log entry's), its created_at Polis's time.
-    imported = set(
-        ModerationLog.objects.filter(
+    # updated_at is the import's stamp (from its log entry's time), its created_at Polis's.
+    imported = {
+        import_stamp(at)
+        for at in ModerationLog.objects.filter(
             conversation=conversation, action=ModerationAction.IMPORT
         ).values_list("at", flat=True)
-    )
+    }
     votes = [
         (participant_ids[p], statement_ids[s], v, int(at.timestamp() * 1000))
         for p, s, v, at, _ in sorted(

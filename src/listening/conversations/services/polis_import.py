@@ -32,6 +32,7 @@ from listening.conversations.selectors import (
 from listening.conversations.services.errors import ConversationError
 from listening.conversations.services.moderation import _log
 from listening.conversations.services.participants import User
+from listening.conversations.vote_cache import import_stamp
 from listening.programmes.models import ListeningSession
 
 _BATCH = 5000
@@ -121,7 +122,8 @@ def conversation_import_polis(
             f"Imported {len(statement_id)} statements, {len(people)} participants and "
             f"{export.n_votes} votes from {export.path.name}."
         ),
-        # The votes' updated_at: an export tells an imported vote never changed since by it.
+        # An export tells an imported vote never changed since by its updated_at,
+        # import_stamp(at).
         at=now,
     )
     return conversation
@@ -272,7 +274,8 @@ def _votes_insert(
     """Write the export's final votes as plain rows, without a Python object per vote.
 
     ``created_at`` is Polis's time of the vote (the import's time where the export has none);
-    ``updated_at`` is the import's time, the same for every vote. The rows go in (participant,
+    ``updated_at`` is the import's time set back by the vote cache's overlap
+    (``vote_cache.import_stamp``), the same for every vote. The rows go in (participant,
     statement) order, so each of the vote table's indexes grows at its end or at one of a few
     thousand places (one per statement): the primary key and the unique (participant,
     statement) follow the ids, (conversation, updated_at) holds one key, the statement's
@@ -295,7 +298,7 @@ def _votes_insert(
     del prank, srank
     order = np.argsort(key)
     del key
-    now_us = int(now.timestamp() * 1_000_000)
+    now_us, updated_us = _us(now), _us(import_stamp(now))
     if cols.timestamp is not None and len(cols.timestamp) and cols.timestamp.max() > _LAST_MS:
         raise ConversationError(
             f"votes.csv: timestamp {int(cols.timestamp.max())} is after the year 9999 "
@@ -327,7 +330,12 @@ def _votes_insert(
         if progress is not None:
             progress(done, total)
 
-    writer(table, columns, conversation.pk, now_us, batches, written)
+    writer(table, columns, conversation.pk, updated_us, batches, written)
+
+
+def _us(moment: dt.datetime) -> int:
+    """Microseconds since 1970, exactly (a float timestamp may be one microsecond off)."""
+    return (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
 
 
 _LAST_MS = 253_402_300_799_999  # 9999-12-31 23:59:59.999 UTC, the last time a database takes
@@ -360,7 +368,7 @@ def _votes_copy(
     table: str,
     columns: str,
     conversation_id: int,
-    now_us: int,
+    updated_us: int,
     batches: Batches,
     written: Callable[[int], None],
 ) -> None:
@@ -390,7 +398,7 @@ def _votes_copy(
             rows["statement"] = statement
             rows["value"] = value
             rows["created"] = created_us - _PG_EPOCH_US
-            rows["updated"] = now_us - _PG_EPOCH_US
+            rows["updated"] = updated_us - _PG_EPOCH_US
             copy.write(rows.tobytes())
             written(participant.size)
         copy.write(_PG_COPY_END)
@@ -411,13 +419,13 @@ def _votes_sqlite(
     table: str,
     columns: str,
     conversation_id: int,
-    now_us: int,
+    updated_us: int,
     batches: Batches,
     written: Callable[[int], None],
 ) -> None:
     """SQLite: ``executemany`` on the DB-API connection itself (Django's wrapper would
     rewrite every row's parameters)."""
-    updated = _sqlite_stamps(np.array([now_us]))[0]
+    updated = _sqlite_stamps(np.array([updated_us]))[0]
     sql = f"INSERT INTO {table} ({columns}) VALUES ({conversation_id}, ?, ?, ?, ?, '{updated}')"
     for participant, statement, value, created_us in batches:
         connection.connection.executemany(
@@ -437,12 +445,12 @@ def _votes_generic(
     table: str,
     columns: str,
     conversation_id: int,
-    now_us: int,
+    updated_us: int,
     batches: Batches,
     written: Callable[[int], None],
 ) -> None:
     """Any other database: the cursor's ``executemany`` with datetime parameters."""
-    updated = dt.datetime.fromtimestamp(now_us / 1e6, tz=dt.UTC)
+    updated = dt.datetime.fromtimestamp(updated_us / 1e6, tz=dt.UTC)
     with connection.cursor() as cursor:
         for participant, statement, value, created_us in batches:
             cursor.executemany(
