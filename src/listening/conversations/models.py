@@ -351,7 +351,8 @@ class Vote(models.Model):
     )
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(_("vote"), choices=VoteValue.choices)
-    # An imported vote: created_at is Polis's time of the vote, updated_at the import's time.
+    # An imported vote: created_at is Polis's time of the vote, updated_at the import's
+    # (vote_cache.import_stamp).
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
