@@ -18,6 +18,7 @@ Each step runs in its own process. Usage::
     python benchmarks/opinions_platform.py --db sqlite --case 100k
     python benchmarks/opinions_platform.py --db postgresql --case 100k \\
         --database-url postgresql://listening:listening@127.0.0.1:5432/listening_scale
+    python benchmarks/opinions_platform.py --db sqlite --case 100k --steps import
 """
 
 from __future__ import annotations
@@ -272,6 +273,12 @@ def main() -> None:
         action="store_true",
         help="only the results page, on a conversation kept by --keep (with --slug, --token)",
     )
+    parser.add_argument(
+        "--steps",
+        choices=["all", "import"],
+        default="all",
+        help="import: time only the import (and its peak RSS), then delete the conversation",
+    )
     args = parser.parse_args()
     if args.child == "map":
         print(json.dumps(child_map(args.slug)))
@@ -319,6 +326,7 @@ def main() -> None:
         f"{platform.python_version()}",
     }
     t = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     subprocess.run(
         [*listening, "import-polis", str(export), "--conversation", slug, "--no-map"],
         env=env,
@@ -326,7 +334,13 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     row["import_s"] = time.perf_counter() - t
+    # The largest child so far: the import (migrate before it is far smaller).
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    row["import_rss_mb"] = peak / 1024 if peak > before else None
+    row["load_average"] = os.getloadavg()
     try:
+        if args.steps == "import":
+            return _done(row, args.case)
         row.update(_run(["--child", "map", "--slug", slug], env))
         refresh = _run(
             [
@@ -357,7 +371,11 @@ def main() -> None:
                 env=env,
                 check=False,
             )
-    row["target"] = TARGETS.get(args.case, "")
+    _done(row, args.case)
+
+
+def _done(row: dict[str, Any], case: str) -> None:
+    row["target"] = TARGETS.get(case, "")
     print(json.dumps(row, indent=2))
 
 

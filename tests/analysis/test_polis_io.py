@@ -16,6 +16,7 @@ from listening.analysis import (
     Vote,
     VoteMatrix,
     compute_opinions,
+    polis_io,
     read_polis_export,
     write_polis_export,
 )
@@ -297,6 +298,10 @@ def test_votes_spellings_blank_lines_and_crlf(tmp_path: Path) -> None:
         (HEADER + '1,"two\nlines",0,1,1\n2,x,0,1,2\n', "votes.csv: row 4: vote must be"),
         (HEADER + "1" + "0" * 20 + ",x,0,1,1\n", "votes.csv: row 2: timestamp is out of range"),
         ("", "votes.csv: row 1: empty file, no header"),
+        # What numpy's C reader would take as integers, and the checked reading refuses.
+        (HEADER + "1,x,0,1,00\n", "votes.csv: row 2: vote must be -1, 0 or 1, not '00'"),
+        (HEADER + "1,x,0,1,1\n2,x,0,2,-01\r\n", "row 3: vote must be -1, 0 or 1, not '-01'"),
+        (HEADER + "1,x,0,1,1,9\n2,x,0,2\n", "votes.csv: row 2: has 6 fields, the header has 5"),
         ("timestamp,comment-id,vote\n1,0,1\n", "votes.csv: row 1: missing column voter-id"),
     ],
 )
@@ -473,3 +478,42 @@ def test_read_text_after_a_closing_quote_names_row_and_column(tmp_path: Path) ->
         PolisExportError, match=r"comments\.csv: row 4, column comment-body: text after a closing"
     ):
         read_polis_export(_write(tmp_path, comments_csv=bad, votes_csv=VOTES))
+
+
+PLAIN_VOTES = (
+    HEADER
+    + "".join(f"{t},Wed Jun 18 08:16:54 WIB 2014,{t % 7},{t % 11},{t % 3 - 1}\n" for t in range(60))
+    + "\n70,x,3,07,-0\n71,x, 4 ,9, 1 \n72,x,-2,-5,0\n80,x,5,5,-1\n3,x,5,5,0\n"
+)
+
+
+@pytest.mark.parametrize(
+    "votes",
+    [
+        PLAIN_VOTES,
+        PLAIN_VOTES.replace("\n", "\r\n"),
+        PLAIN_VOTES + "73,x,5,+6,1\n",  # "+6" is a string id, numpy would read 6
+        PLAIN_VOTES + '74,"x, y",5,6,1\n',  # a quoted field
+        PLAIN_VOTES + "75,x,5,6,1.0\n",  # a spelling only the checked reading takes
+        PLAIN_VOTES + "76,x,5,seven,1\n",  # a string id
+    ],
+)
+def test_votes_fast_and_checked_readings_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, votes: str
+) -> None:
+    folder = _write(tmp_path, votes_csv=votes)
+    read = read_polis_export(folder)
+    monkeypatch.setattr(polis_io, "_read_votes_fast", lambda file, strict: None)
+    checked = read_polis_export(folder)
+    assert read.votes == checked.votes
+    _assert_same_matrix(read.matrix(), checked.matrix())
+    assert read.participant_order() == checked.participant_order()
+
+
+def test_votes_plain_file_takes_the_fast_reading(tmp_path: Path) -> None:
+    folder = _write(tmp_path, votes_csv=PLAIN_VOTES)
+    assert polis_io._read_votes_fast(folder / "votes.csv", strict=False) is not None
+    # Strict: "-2" and "-5" are no Polis ids; the checked reading names the row.
+    assert polis_io._read_votes_fast(folder / "votes.csv", strict=True) is None
+    with pytest.raises(PolisExportError, match=r"row 65.*not a Polis id"):
+        read_polis_export(_write(tmp_path, comments_csv=COMMENTS), strict=True)

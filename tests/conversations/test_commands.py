@@ -10,11 +10,13 @@ from listening.analysis import read_polis_export
 from listening.conversations import services
 from listening.conversations.models import (
     Conversation,
+    ModerationAction,
     ModerationLog,
     Participant,
     Statement,
     Vote,
 )
+from listening.conversations.vote_cache import import_stamp
 from tests.factories import (
     ConversationFactory,
     ListeningSessionFactory,
@@ -321,6 +323,9 @@ def test_import_on_a_terminal_shows_a_progress_bar(capsys):
 def test_import_keeps_vote_timestamps_and_first_vote_order():
     _import(OPENDATA / "london.youth.policing", "ldn")
     export = read_polis_export(OPENDATA / "london.youth.policing")
+    imported_at = ModerationLog.objects.get(
+        conversation__slug="ldn", action=ModerationAction.IMPORT
+    ).at
     for first in export.votes[:: max(1, len(export.votes) // 50)]:
         vote = Vote.objects.get(
             conversation__slug="ldn",
@@ -328,7 +333,9 @@ def test_import_keeps_vote_timestamps_and_first_vote_order():
             statement__external_id=first.statement,
         )
         assert vote.value == first.value
-        assert int(vote.updated_at.timestamp() * 1000) == first.timestamp
+        # Polis's time of the vote is its created_at; updated_at is the import's time.
+        assert int(vote.created_at.timestamp() * 1000) == first.timestamp
+        assert vote.updated_at == import_stamp(imported_at)
     order = list(
         Participant.objects.filter(conversation__slug="ldn")
         .order_by("id")
@@ -365,3 +372,118 @@ def test_import_one_participant_or_all_moderated_out_says_why_there_is_no_map(
     call_command("import-polis", str(tmp_path), "--conversation", "lonely", stdout=out)
     assert message in out.getvalue()
     assert Vote.objects.filter(conversation__slug="lonely").count() == 2
+
+
+def _small_export(folder):
+    _write(
+        folder,
+        "comments.csv",
+        [
+            ["timestamp", "comment-id", "author-id", "moderated", "comment-body"],
+            ["1000", "0", "0", "1", "Buses should run all night."],
+            ["2000", "1", "1", "1", "Parks should stay open late."],
+        ],
+    )
+    _write(
+        folder,
+        "votes.csv",
+        [
+            ["timestamp", "datetime", "comment-id", "voter-id", "vote"],
+            ["1600000000000", "x", "0", "0", "1"],
+            ["1600000001000", "x", "1", "0", "-1"],
+            ["1600000002000", "x", "0", "1", "0"],
+            ["1600000003000", "x", "1", "2", "1"],
+        ],
+    )
+    return folder
+
+
+def test_import_keeps_polis_time_and_export_writes_it_until_a_vote_changes(tmp_path):
+    _import(_small_export(tmp_path / "in"), "times")
+    conversation = Conversation.objects.get(slug="times")
+    statements = {s.external_id: s for s in conversation.statements.all()}
+    voter = Participant.objects.get(conversation=conversation, xid="polis-2")
+    services.vote_cast(participant=voter, statement_id=statements[1].pk, value=-1)
+    changed = Vote.objects.get(participant=voter)
+    call_command("export-polis", "times", str(tmp_path / "out"))
+    exported = {
+        (v.participant, v.statement): (v.value, v.timestamp)
+        for v in read_polis_export(tmp_path / "out").votes
+    }
+    assert exported[(0, 0)] == (1, 1600000000000)
+    assert exported[(0, 1)] == (-1, 1600000001000)
+    assert exported[(1, 0)] == (0, 1600000002000)
+    # Changed on the platform: the change's time, and still Polis's time as created_at.
+    assert exported[(2, 1)] == (-1, int(changed.updated_at.timestamp() * 1000))
+    assert int(changed.created_at.timestamp() * 1000) == 1600000003000
+
+
+def test_import_failing_while_writing_votes_leaves_nothing(tmp_path, monkeypatch):
+    from listening.conversations.services import polis_import
+
+    def broken(*args, **kwargs):
+        raise services.ConversationError("The disk is full.")
+
+    monkeypatch.setattr(polis_import, "_votes_insert", broken)
+    with pytest.raises(CommandError, match=r"The disk is full\. Nothing was imported\."):
+        _import(_small_export(tmp_path), "half")
+    assert not Conversation.objects.filter(slug="half").exists()
+    assert not Participant.objects.exists()
+    assert not Statement.objects.exists()
+
+
+def test_import_on_sqlite_gives_back_the_page_cache_size(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+    connection.ensure_connection()
+    before = connection.connection.execute("PRAGMA cache_size").fetchone()[0]
+    _import(_small_export(tmp_path), "cache")
+    assert Vote.objects.filter(conversation__slug="cache").count() == 4
+    assert connection.connection.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def _vote_indexes():
+    from django.db import connection
+
+    table = Vote._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            constraints = connection.introspection.get_constraints(cursor, table)
+            return {tuple(c["columns"]) for c in constraints.values() if c["index"] or c["unique"]}
+        # Django's SQLite introspection cannot parse every index; SQLite's own lists can.
+        names = [row[1] for row in cursor.execute(f"PRAGMA index_list('{table}')").fetchall()]
+        return {
+            tuple(r[2] for r in cursor.execute(f"PRAGMA index_info('{name}')").fetchall())
+            for name in names
+        }
+
+
+def test_vote_table_keeps_the_indexes_its_queries_use():
+    """Every query on votes is served by one of these four (docs/conversations.md)."""
+    indexed = _vote_indexes()
+    assert ("participant_id", "statement_id") in indexed
+    assert ("conversation_id", "updated_at") in indexed
+    assert ("statement_id",) in indexed
+    # Redundant, so gone: each is the leading column of one above.
+    assert ("participant_id",) not in indexed
+    assert ("conversation_id",) not in indexed
+    assert ("conversation_id", "statement_id") not in indexed
+
+
+def test_import_timestamp_after_the_year_9999_is_refused_and_imports_nothing(tmp_path):
+    folder = _small_export(tmp_path)
+    _write(
+        folder,
+        "votes.csv",
+        [
+            ["timestamp", "datetime", "comment-id", "voter-id", "vote"],
+            ["1600000000000", "x", "0", "0", "1"],
+            ["999999999999999999", "x", "1", "0", "-1"],
+        ],
+    )
+    with pytest.raises(CommandError, match=r"votes\.csv: timestamp 999999999999999999 is after"):
+        _import(folder, "future")
+    assert not Conversation.objects.filter(slug="future").exists()
+    assert not Vote.objects.exists()

@@ -340,10 +340,19 @@ class Statement(models.Model):
 class Vote(models.Model):
     """The current vote of one participant on one statement (a changed vote replaces it)."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="votes")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    # No index of their own: (conversation, updated_at) and the unique (participant,
+    # statement) lead with them. Seven indexes made a large import write each vote seven
+    # times; these four serve every query on votes (docs/conversations.md, "Importing").
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="votes", db_index=False
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="votes", db_index=False
+    )
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(_("vote"), choices=VoteValue.choices)
+    # An imported vote: created_at is Polis's time of the vote, updated_at the import's
+    # (vote_cache.import_stamp).
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -359,7 +368,6 @@ class Vote(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["conversation", "statement"]),
             # The opinion map reads only the votes changed since its last read (vote_cache).
             models.Index(fields=["conversation", "updated_at"], name="vote_conversation_updated"),
         ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from listening.analysis.routing import priority
 from listening.conversations.models import (
     Conversation,
+    ModerationAction,
     ModerationLog,
     ModerationMode,
     OpinionPositionBlock,
@@ -35,6 +36,7 @@ from listening.conversations.opinion_map import (
     positions_unpack,
 )
 from listening.conversations.tokens import token_hash, token_is_well_formed
+from listening.conversations.vote_cache import import_stamp
 
 POLIS_XID_PREFIX = "polis-"
 # What Polis gives a statement nobody has seen yet.
@@ -578,12 +580,27 @@ def polis_export_data(conversation: Conversation) -> dict[str, Any]:
         }
         for s in statements
     ]
+    # A vote's time is its updated_at, except for an imported vote not changed since: its
+    # updated_at is the import's stamp (from its log entry's time), its created_at Polis's.
+    imported = {
+        import_stamp(at)
+        for at in ModerationLog.objects.filter(
+            conversation=conversation, action=ModerationAction.IMPORT
+        ).values_list("at", flat=True)
+    }
     votes = [
         (participant_ids[p], statement_ids[s], v, int(at.timestamp() * 1000))
-        for p, s, v, at in Vote.objects.filter(conversation=conversation)
-        .order_by("updated_at", "id")
-        .values_list("participant_id", "statement_id", "value", "updated_at")
-        .iterator(chunk_size=10_000)
+        for p, s, v, at, _ in sorted(
+            (
+                (p, s, v, created if updated in imported else updated, pk)
+                for p, s, v, created, updated, pk in Vote.objects.filter(conversation=conversation)
+                .values_list(
+                    "participant_id", "statement_id", "value", "created_at", "updated_at", "id"
+                )
+                .iterator(chunk_size=10_000)
+            ),
+            key=lambda row: (row[3], row[4]),
+        )
     ]
     snapshot = opinion_latest(conversation)
     groups: dict[Any, int | None] = dict.fromkeys(participant_ids.values())

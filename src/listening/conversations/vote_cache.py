@@ -43,6 +43,17 @@ FORMAT_VERSION = 1
 # Votes whose updated_at is this close to the previous read are read again: a transaction that
 # stamped its vote before that read but committed after it is still seen.
 OVERLAP = dt.timedelta(seconds=120)
+
+
+def import_stamp(imported_at: dt.datetime) -> dt.datetime:
+    """The ``updated_at`` of every vote ``import-polis`` wrote at ``imported_at`` (its log
+    entry's time): set back by ``OVERLAP``, so that the read after the first map does not take
+    the whole import for votes that may have committed late, and read it all again. (The
+    imported conversation had no vote before and is locked during the import, so no read can
+    have missed them.)"""
+    return imported_at - OVERLAP
+
+
 _FETCH = 100_000
 _COPY_ROW = np.dtype(
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -27,6 +28,7 @@ def _log(
     *,
     statement: Statement | None = None,
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> ModerationLog:
     return ModerationLog.objects.create(
         conversation=conversation,
@@ -34,6 +36,7 @@ def _log(
         actor=_account(actor),
         action=action,
         note=note,
+        at=at or timezone.now(),
     )
 
 
