@@ -344,6 +344,29 @@ def test_import_keeps_vote_timestamps_and_first_vote_order():
     assert [_polis_id(x) for x in order[:5]] == export.participant_order()[:5]
 
 
+def test_import_dates_each_participant_by_their_first_vote_or_statement():
+    _import(OPENDATA / "london.youth.policing", "ldn")
+    export = read_polis_export(OPENDATA / "london.youth.policing")
+    first: dict = {}
+    for vote in export.votes:
+        if vote.timestamp is not None and vote.timestamp >= 0:
+            first[vote.participant] = min(
+                first.get(vote.participant, vote.timestamp), vote.timestamp
+            )
+    for comment in export.comments:
+        if comment.author is not None and comment.created is not None:
+            first[comment.author] = min(first.get(comment.author, comment.created), comment.created)
+    joined = {
+        _polis_id(xid): at
+        for xid, at in Participant.objects.filter(conversation__slug="ldn").values_list(
+            "xid", "created_at"
+        )
+    }
+    assert len({at.date() for at in joined.values()}) > 1  # not all on the import's day
+    for pid in list(first)[:: max(1, len(first) // 50)]:
+        assert int(joined[pid].timestamp() * 1000) == first[pid]
+
+
 @pytest.mark.parametrize(
     ("moderated", "message"),
     [

@@ -109,7 +109,7 @@ def conversation_import_polis(
     people.update(dict.fromkeys(c.author for c in export.comments if c.author is not None))
     now = timezone.now()
     with _bulk_session():
-        ids = _participants_insert(conversation, list(people), now)
+        ids = _participants_insert(conversation, list(people), _first_seen(export, people, now))
         participant_id: dict[Any, int] = dict(zip(people, ids, strict=True))
         statement_id = _statements_insert(conversation, export, participant_id, now)
         _votes_insert(conversation, export, participant_id, statement_id, now, progress)
@@ -221,18 +221,43 @@ def _statistics_refresh() -> None:
         cursor.execute(f"ANALYZE {tables}")
 
 
+def _first_seen(
+    export: PolisExport, people: dict[Any, None], now: dt.datetime
+) -> list[dt.datetime]:
+    """When each participant (in ``people``'s order) joined: their first vote or statement in
+    the export, the import's time where it has no time (so the growth charts count imported
+    participants on the day they took part, not on the import's day)."""
+    cols = export.vote_columns
+    first: dict[Any, int] = {}
+    if cols.timestamp is not None and len(cols):
+        never = np.iinfo(np.int64).max
+        earliest = np.full(len(cols.participant_ids), never, dtype=np.int64)
+        np.minimum.at(
+            earliest, cols.participant, np.where(cols.timestamp >= 0, cols.timestamp, never)
+        )
+        first = {
+            pid: ms
+            for pid, ms in zip(cols.participant_ids, earliest.tolist(), strict=True)
+            if ms != never
+        }
+    for c in export.comments:
+        if c.author is not None and c.created is not None:
+            first[c.author] = min(first.get(c.author, c.created), c.created)
+    return [_from_ms(first.get(pid)) or now for pid in people]
+
+
 def _participants_insert(
-    conversation: Conversation, people: list[Any], now: dt.datetime
+    conversation: Conversation, people: list[Any], created: list[dt.datetime]
 ) -> list[int]:
-    """One participant per Polis id, in ``people``'s order, as plain rows (no model object);
-    their ids, in the same order. Each gets a random token hash that no token matches (an
-    imported participant cannot vote as themselves)."""
+    """One participant per Polis id, in ``people``'s order, as plain rows (no model object),
+    joined at ``created``; their ids, in the same order. Each gets a random token hash that
+    no token matches (an imported participant cannot vote as themselves)."""
     table = connection.ops.quote_name(Participant._meta.db_table)
     columns = "conversation_id, token_hash, xid, constituency, created_at"
     hashes = secrets.token_bytes(32 * len(people)).hex()
     rows = (
-        (conversation.pk, hashes[64 * i : 64 * i + 64], f"{POLIS_XID_PREFIX}{pid}", "", now)
-        for i, pid in enumerate(people)
+        (conversation.pk, hashes[64 * i : 64 * i + 64], f"{POLIS_XID_PREFIX}{pid}", "", at)
+        for i, (pid, at) in enumerate(zip(people, created, strict=True))
     )
     if connection.vendor == "postgresql":
         with (
@@ -242,10 +267,12 @@ def _participants_insert(
             for row in rows:
                 copy.write_row(row)
     elif connection.vendor == "sqlite":
-        stamp = now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
         connection.connection.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (?, ?, ?, ?, ?)",
-            ((c, h, x, k, stamp) for c, h, x, k, _ in rows),
+            (
+                (c, h, x, k, at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" "))
+                for c, h, x, k, at in rows
+            ),
         )
     else:
         with connection.cursor() as cursor:
@@ -345,19 +372,21 @@ Batches = Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 _PG_COPY_HEAD = b"PGCOPY\n\xff\r\n\0" + bytes(8)
 _PG_COPY_END = b"\xff\xff"
 _PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 UTC, PostgreSQL's timestamp origin
+# A row: the number of fields, then each field's length and its big-endian value.
+_PG_VOTE_FIELDS = (
+    ("conversation", ">i8"),
+    ("participant", ">i8"),
+    ("statement", ">i8"),
+    ("value", ">i2"),
+    ("created", ">i8"),
+    ("updated", ">i8"),
+)
 _PG_VOTE_ROW = np.dtype(
     [
         ("fields", ">i2"),
         *(
             pair
-            for name, kind in (
-                ("conversation", ">i8"),
-                ("participant", ">i8"),
-                ("statement", ">i8"),
-                ("value", ">i2"),
-                ("created", ">i8"),
-                ("updated", ">i8"),
-            )
+            for name, kind in _PG_VOTE_FIELDS
             for pair in ((f"{name}_len", ">i4"), (name, kind))
         ),
     ]
@@ -383,16 +412,9 @@ def _votes_copy(
         copy.write(_PG_COPY_HEAD)
         for participant, statement, value, created_us in batches:
             rows = np.empty(participant.size, dtype=_PG_VOTE_ROW)
-            rows["fields"] = 6
-            for name, size in (
-                ("conversation", 8),
-                ("participant", 8),
-                ("statement", 8),
-                ("value", 2),
-                ("created", 8),
-                ("updated", 8),
-            ):
-                rows[f"{name}_len"] = size
+            rows["fields"] = len(_PG_VOTE_FIELDS)
+            for name, kind in _PG_VOTE_FIELDS:
+                rows[f"{name}_len"] = np.dtype(kind).itemsize
             rows["conversation"] = conversation_id
             rows["participant"] = participant
             rows["statement"] = statement
