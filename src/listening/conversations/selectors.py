@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -476,29 +477,42 @@ def conversation_stats(conversation: Conversation) -> dict[str, Any]:
     keys = ("participants", "voters", "votes", "participant_max_id", "vote_max_id")
     if not counts or any(not isinstance(counts.get(k), int) for k in keys):
         return conversation_stats_counted(conversation)
-    vote_max = counts["vote_max_id"]
-    new_votes = Vote.objects.filter(conversation=conversation, pk__gt=vote_max)
-    new_voters = (
-        new_votes.exclude(
-            Exists(Vote.objects.filter(participant=OuterRef("participant"), pk__lte=vote_max))
-        )
-        .order_by()
-        .values("participant")
-        .distinct()
-        .count()
+    new_votes, new_voters, new_participants = _counts_since(
+        conversation.pk, counts["vote_max_id"], counts["participant_max_id"]
     )
-    new_participants = Participant.objects.filter(
-        conversation=conversation, pk__gt=counts["participant_max_id"]
-    ).count()
     statements = _statements_by_status(conversation)
     return {
         "participants": counts["participants"] + new_participants,
         "voters": counts["voters"] + new_voters,
-        "votes": counts["votes"] + new_votes.count(),
+        "votes": counts["votes"] + new_votes,
         "statements": statements,
         "statements_total": sum(statements.values()),
         **statements,
     }
+
+
+def _counts_since(conversation_id: int, vote_max: int, participant_max: int) -> tuple[int, ...]:
+    """Votes, first-time voters and participants with an id above the map's: ranges on the
+    primary keys. The unary ``+`` keeps SQLite, which has no statistics to tell it that a
+    conversation holds millions of votes, from walking the conversation's whole index instead
+    (480 ms at 4.8M votes, against a few ms); PostgreSQL plans it the same either way."""
+    votes = connection.ops.quote_name(Vote._meta.db_table)
+    participants = connection.ops.quote_name(Participant._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COUNT(DISTINCT CASE WHEN NOT EXISTS ("
+            f"SELECT 1 FROM {votes} AS old WHERE old.participant_id = v.participant_id "
+            f"AND old.id <= %s) THEN v.participant_id END) "
+            f"FROM {votes} AS v WHERE v.id > %s AND +v.conversation_id = %s",
+            [vote_max, vote_max, conversation_id],
+        )
+        n_votes, n_voters = cursor.fetchone()
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {participants} WHERE id > %s AND +conversation_id = %s",
+            [participant_max, conversation_id],
+        )
+        (n_participants,) = cursor.fetchone()
+    return int(n_votes), int(n_voters), int(n_participants)
 
 
 def _statements_by_status(conversation: Conversation) -> dict[str, int]:
