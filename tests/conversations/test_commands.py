@@ -344,27 +344,46 @@ def test_import_keeps_vote_timestamps_and_first_vote_order():
     assert [_polis_id(x) for x in order[:5]] == export.participant_order()[:5]
 
 
-def test_import_dates_each_participant_by_their_first_vote_or_statement():
-    _import(OPENDATA / "london.youth.policing", "ldn")
-    export = read_polis_export(OPENDATA / "london.youth.policing")
+def test_import_dates_each_participant_by_their_first_vote_or_statement(tmp_path):
+    day = 86_400_000
+    start = 1_600_000_000_000  # milliseconds since 1970, as Polis writes them
+    _write(
+        tmp_path,
+        "comments.csv",
+        [
+            ["timestamp", "comment-id", "author-id", "moderated", "comment-body"],
+            [str(start), "0", "0", "1", "More shade at bus stops."],
+            [str(start + 3 * day), "1", "2", "1", "Free water fountains."],
+        ],
+    )
+    _write(
+        tmp_path,
+        "votes.csv",
+        [
+            ["timestamp", "comment-id", "voter-id", "vote"],
+            [str(start + 10_000), "0", "0", "1"],
+            [str(start + day), "0", "1", "-1"],
+            [str(start + 2 * day), "1", "1", "1"],
+            [str(start + 4 * day), "0", "2", "1"],
+        ],
+    )
+    export = read_polis_export(tmp_path)
     first: dict = {}
     for vote in export.votes:
-        if vote.timestamp is not None and vote.timestamp >= 0:
-            first[vote.participant] = min(
-                first.get(vote.participant, vote.timestamp), vote.timestamp
-            )
+        first[vote.participant] = min(first.get(vote.participant, vote.timestamp), vote.timestamp)
     for comment in export.comments:
-        if comment.author is not None and comment.created is not None:
-            first[comment.author] = min(first.get(comment.author, comment.created), comment.created)
+        first[comment.author] = min(first.get(comment.author, comment.created), comment.created)
+    _import(tmp_path, "dated")
     joined = {
         _polis_id(xid): at
-        for xid, at in Participant.objects.filter(conversation__slug="ldn").values_list(
+        for xid, at in Participant.objects.filter(conversation__slug="dated").values_list(
             "xid", "created_at"
         )
     }
-    assert len({at.date() for at in joined.values()}) > 1  # not all on the import's day
-    for pid in list(first)[:: max(1, len(first) // 50)]:
-        assert int(joined[pid].timestamp() * 1000) == first[pid]
+    # Participant 0 wrote first, 1 voted a day later, 2 wrote on day 3 before voting on day 4.
+    assert sorted((at.date() - joined[0].date()).days for at in joined.values()) == [0, 1, 3]
+    for pid, at in joined.items():
+        assert int(at.timestamp() * 1000) == first[pid]
 
 
 @pytest.mark.parametrize(
