@@ -58,26 +58,12 @@ class BarRow:
     def seen(self) -> int:
         return self.agree + self.disagree + self.passed
 
-    def percent(self, part: str) -> int | None:
-        if not self.seen:
-            return None
-        return round(100 * self.count(part) / self.seen)
-
     def count(self, part: str) -> int:
         return {"agree": self.agree, "disagree": self.disagree, "pass": self.passed}[part]
 
-    # For templates, which cannot pass an argument.
-    @property
-    def agree_percent(self) -> int | None:
-        return self.percent("agree")
-
-    @property
-    def disagree_percent(self) -> int | None:
-        return self.percent("disagree")
-
-    @property
-    def pass_percent(self) -> int | None:
-        return self.percent("pass")
+    def percent(self, part: str) -> int:
+        """The part's share of those who voted, rounded (only asked of a row with votes)."""
+        return round(100 * self.count(part) / self.seen)
 
 
 def bar_row(label: str, counts: dict[str, Any] | None) -> BarRow:
@@ -131,7 +117,7 @@ def vote_bars_svg(rows: list[BarRow], *, title: str, no_votes: str) -> SafeStrin
             if w >= MIN_LABELLED:
                 out.append(
                     f'<text x="{_num(x + w / 2)}" y="{mid}" class="v{part[0]}">'
-                    f"{round(100 * count / row.seen)}%</text>"
+                    f"{row.percent(part)}%</text>"
                 )
             x += w
         out.append("</g>")
@@ -158,7 +144,7 @@ def vote_table_html(
         if row.seen:
             for part in PARTS:
                 n = row.count(part)
-                out.append(f"<td>{count(n)} ({round(100 * n / row.seen)}%)</td>")
+                out.append(f"<td>{count(n)} ({row.percent(part)}%)</td>")
         else:
             out.append("<td>–</td><td>–</td><td>–</td>")
         out.append(f"<td>{count(row.seen)}</td></tr>")
